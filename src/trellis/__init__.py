@@ -1,0 +1,3 @@
+"""Trellis: customized addiction-recovery care."""
+
+__version__ = "0.1.0"

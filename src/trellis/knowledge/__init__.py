@@ -1,0 +1,1 @@
+"""Versioned clinical content as data. Every entry names its published source."""
