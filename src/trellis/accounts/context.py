@@ -1,0 +1,30 @@
+"""Navigation that differs by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from trellis.core.access import Role
+
+NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
+    Role.PERSON: [(_("My recovery"), "people:me")],
+    Role.CLINICIAN: [(_("Caseload"), "people:caseload")],
+    Role.SUPERVISOR: [(_("Caseload"), "people:caseload"), (_("Break-glass review"), "people:break_glass_review")],
+    Role.NAVIGATOR: [(_("Caseload"), "people:caseload")],
+    Role.FAMILY: [(_("Home"), "home")],
+    Role.ADMIN: [(_("Home"), "home"), (_("Administration"), "admin:index")],
+    Role.RESEARCHER: [(_("Home"), "home")],
+}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.role:
+        return {"nav_links": []}
+    links = [(label, reverse(name)) for label, name in NAVIGATION[Role(user.role)]]
+    links.append((_("Account"), reverse("accounts:account")))
+    return {"nav_links": links, "current_path": request.path}

@@ -1,0 +1,71 @@
+"""Who may see a person's record, and for what. The one rule every read of protected data
+goes through; the Django edge works out the relationship and asks here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PERSON = "person"
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    FAMILY = "family"
+    NAVIGATOR = "navigator"
+    ADMIN = "admin"
+    RESEARCHER = "researcher"
+
+
+# Staff roles sign in with a second factor (TOTP).
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR, Role.ADMIN, Role.RESEARCHER})
+# Roles that may ask for break-glass access to a record outside their care team.
+BREAK_GLASS_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
+# Roles that may serve on a person's care team.
+CARE_TEAM_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR})
+
+
+class Relationship(StrEnum):
+    SELF = "self"
+    CARE_TEAM = "care_team"
+    BREAK_GLASS = "break_glass"
+    NONE = "none"
+
+
+class Purpose(StrEnum):
+    TREATMENT = "treatment"
+    SELF_SERVICE = "self_service"
+    BREAK_GLASS = "break_glass"
+    OPERATIONS = "operations"
+
+
+def may_read(role: Role, relationship: Relationship) -> bool:
+    """Return whether someone in `role` with `relationship` to a person may read their record.
+
+    Family members, navigators without a care-team place, researchers and administrators
+    see nothing of a person here; consent-scoped disclosure is decided elsewhere.
+    """
+    if relationship is Relationship.SELF:
+        return role is Role.PERSON
+    if relationship is Relationship.CARE_TEAM:
+        return role in CARE_TEAM_ROLES
+    if relationship is Relationship.BREAK_GLASS:
+        return role in BREAK_GLASS_ROLES
+    return False
+
+
+def may_write(role: Role, relationship: Relationship) -> bool:
+    """Clinical writes: the care team's clinicians and supervisors, and the person on their own record."""
+    if relationship is Relationship.CARE_TEAM:
+        return role in (Role.CLINICIAN, Role.SUPERVISOR)
+    return may_read(role, relationship)
+
+
+def may_break_glass(role: Role, relationship: Relationship) -> bool:
+    return role in BREAK_GLASS_ROLES and relationship is Relationship.NONE
+
+
+def purpose_for(relationship: Relationship) -> Purpose:
+    return {
+        Relationship.SELF: Purpose.SELF_SERVICE,
+        Relationship.BREAK_GLASS: Purpose.BREAK_GLASS,
+    }.get(relationship, Purpose.TREATMENT)

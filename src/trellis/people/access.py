@@ -1,0 +1,70 @@
+"""The one choke point for reading a person's record: permission-checked and audited.
+
+A missing record and a forbidden one both raise Http404, so an outsider cannot learn that a
+record exists. The rule itself is `trellis.core.access`; this module only finds the facts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from trellis.audit import log as audit
+from trellis.audit.models import Outcome
+from trellis.core.access import Relationship, Role, may_read, may_write, purpose_for
+from trellis.people.models import BreakGlassAccess, CareTeamMembership, Person
+
+
+def relationship(user: Any, person: Person) -> Relationship:
+    if person.user_id is not None and person.user_id == user.pk:
+        return Relationship.SELF
+    if CareTeamMembership.objects.active().filter(person=person, member=user).exists():
+        return Relationship.CARE_TEAM
+    if BreakGlassAccess.objects.active().filter(person=person, user=user).exists():
+        return Relationship.BREAK_GLASS
+    return Relationship.NONE
+
+
+def find_person(person_id: object) -> Person | None:
+    try:
+        public_id = uuid.UUID(str(person_id))
+    except ValueError:
+        return None
+    return Person.objects.filter(public_id=public_id).select_related("program").first()
+
+
+def access_person(user: Any, person_id: object, *, write: bool = False, what: str = "Person") -> Person:
+    """Return the person if `user` may see (or, with `write`, change) their record; audit the attempt.
+
+    `what` names the part of the record being read (e.g. "Plan") for the audit entry.
+    """
+    person = find_person(person_id)
+    rel = relationship(user, person) if person is not None else Relationship.NONE
+    allowed = person is not None and _allows(user, rel, write)
+    audit.record(
+        user,
+        "write" if write else "read",
+        object_type=what,
+        object_id=str(person.public_id) if person is not None else "unknown",
+        outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
+        purpose=purpose_for(rel) if allowed else "",
+    )
+    if not allowed:
+        raise Http404
+    assert person is not None
+    return person
+
+
+def _allows(user: Any, rel: Relationship, write: bool) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    check = may_write if write else may_read
+    return check(Role(user.role), rel)
+
+
+def caseload(user: Any) -> QuerySet[Person]:
+    """The people on `user`'s care teams (no audit: a list of names is read where it is shown)."""
+    return Person.objects.filter(care_team__member=user, care_team__ended_on__isnull=True).distinct()

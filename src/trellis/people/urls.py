@@ -1,0 +1,13 @@
+from django.urls import path
+
+from trellis.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("me/", views.me, name="me"),
+    path("people/<uuid:person_id>/", views.person_detail, name="detail"),
+    path("people/<uuid:person_id>/break-glass/", views.break_glass, name="break_glass"),
+    path("supervision/break-glass/", views.break_glass_review, name="break_glass_review"),
+    path("supervision/break-glass/<uuid:grant_id>/", views.break_glass_review_one, name="break_glass_review_one"),
+]

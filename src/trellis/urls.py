@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from trellis import errorpages
+from trellis.accounts import views as account_views
+from trellis.api.v1 import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("trellis.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("trellis.people.urls")),
+]
+
+handler400 = errorpages.bad_request
+handler403 = errorpages.forbidden
+handler404 = errorpages.not_found
+handler500 = errorpages.server_error
