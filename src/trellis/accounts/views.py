@@ -97,6 +97,6 @@ def home(request: HttpRequest) -> HttpResponse:
     role = Role(request.user.role)
     if role is Role.PERSON:
         return redirect("people:me")
-    if role in (Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR):
+    if role in (Role.CLINICIAN, Role.SUPERVISOR):
         return redirect("people:caseload")
     return render(request, "accounts/dashboard.html")

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from trellis.api.errors import Error
 from trellis.audit import log as audit
-from trellis.core.access import Role
+from trellis.core.access import CLINICAL_ROLES, Role
 from trellis.people.access import access_person, caseload
 from trellis.people.models import Person
 
@@ -51,7 +51,12 @@ def person_out(person: Person) -> PersonOut:
 def list_people(request: HttpRequest) -> list[PersonOut]:
     """The people the caller may see: their own record (a person) or their caseload (staff)."""
     user = request.user
-    people = Person.objects.filter(user=user) if user.role == Role.PERSON else caseload(user)
+    if user.role == Role.PERSON:
+        people = Person.objects.filter(user=user)
+    elif user.role in CLINICAL_ROLES:
+        people = caseload(user)
+    else:
+        people = Person.objects.none()
     people = people.select_related("program")
     audit.record(user, "list", object_type="Person", detail={"count": len(people), "via": "api"})
     return [person_out(p) for p in people]

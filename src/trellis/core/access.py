@@ -22,6 +22,9 @@ STAFF_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR, Role.A
 BREAK_GLASS_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
 # Roles that may serve on a person's care team.
 CARE_TEAM_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR})
+# Care-team roles that read the clinical record. A navigator serves on the team but sees a
+# person only through consent-scoped sharing (referrals), which a later capability adds.
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
 
 
 class Relationship(StrEnum):
@@ -41,13 +44,13 @@ class Purpose(StrEnum):
 def may_read(role: Role, relationship: Relationship) -> bool:
     """Return whether someone in `role` with `relationship` to a person may read their record.
 
-    Family members, navigators without a care-team place, researchers and administrators
-    see nothing of a person here; consent-scoped disclosure is decided elsewhere.
+    Family members, navigators, researchers and administrators see nothing of a person
+    here; consent-scoped disclosure is added on top of this rule, never around it.
     """
     if relationship is Relationship.SELF:
         return role is Role.PERSON
     if relationship is Relationship.CARE_TEAM:
-        return role in CARE_TEAM_ROLES
+        return role in CLINICAL_ROLES
     if relationship is Relationship.BREAK_GLASS:
         return role in BREAK_GLASS_ROLES
     return False

@@ -17,7 +17,7 @@ from trellis.people.access import access_person, caseload as caseload_of, relati
 from trellis.people.forms import BreakGlassForm, ReviewForm
 from trellis.people.models import BreakGlassAccess, Person
 
-STAFF = (Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR)
+STAFF = (Role.CLINICIAN, Role.SUPERVISOR)
 
 
 @role_required(*STAFF)

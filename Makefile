@@ -1,0 +1,58 @@
+# Trellis: `make run` to try it, `make test` to check it. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/trellis
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig
+
+.PHONY: help install system-packages run test test-sqlite test-postgres bench lint fmt clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Trellis with its dev extras
+
+system-packages: ## Install the system packages the tests need (Chromium, PDF tools), if missing
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+run: install ## Install, migrate, load demo data into an empty database, serve on http://127.0.0.1:8000
+	$(VENV)/bin/trellis run
+
+test: install system-packages test-sqlite test-postgres ## Install and run every test (SQLite, then PostgreSQL)
+
+test-sqlite: install
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q
+
+# In CI (CI=true) an unreachable PostgreSQL is a failure; elsewhere it is skipped with a notice.
+test-postgres: install
+	@if $(PY) bin/postgres-ready "$(PG_URL)"; then \
+	  DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q -m "not browser" tests/web tests/contract; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at 127.0.0.1:5432 is unreachable: failing, as CI requires it"; exit 1; \
+	else echo "NOTICE: PostgreSQL at 127.0.0.1:5432 is unreachable; the PostgreSQL run was skipped"; fi
+
+bench: install ## The performance suite (trellis bench)
+	$(VENV)/bin/trellis bench
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+fmt: install ## Format the code
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+clean: ## Remove the venv and local state
+	rm -rf $(VENV) .pytest_cache .ruff_cache
