@@ -72,6 +72,12 @@ def verify_code(user: Any, code: str) -> Any:
     return device
 
 
+def is_throttled(user: Any) -> bool:
+    """True while django-otp makes the user wait after wrong codes (the wait doubles each time)."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return any(not device.verify_is_allowed()[0] for device in devices)
+
+
 def _devices(user: Any) -> list[Any]:
     totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
     static = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)

@@ -33,7 +33,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect("home")
-        form.add_error("code", _("That code is not valid, or it was already used. Try the next code."))
+        if twofactor.is_throttled(request.user):
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then enter a new code."))
+        else:
+            form.add_error("code", _("That code is not valid, or it was already used. Try the next code."))
     return render(request, "accounts/two_factor.html", {"form": form})
 
 

@@ -76,7 +76,7 @@ def _split(token: str) -> tuple[str, str, str]:
 
 def _decode_key(text: str) -> bytes:
     try:
-        key = base64.urlsafe_b64decode(text)
+        key = base64.b64decode(text, altchars=b"-_", validate=True)
     except ValueError as error:
         raise KeyRingError("TRELLIS_ENCRYPTION_KEYS holds a key that is not base64") from error
     if len(key) != 32:

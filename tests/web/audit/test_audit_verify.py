@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from trellis.audit import log as audit
+from trellis.audit.models import AuditEvent
+from trellis.cli import main
+
+
+@pytest.fixture
+def chain(pat):
+    for action in ("read", "update", "read", "export"):
+        audit.record(pat.user, action, pat.person)
+    return list(AuditEvent.objects.order_by("seq"))
+
+
+def sql(statement: str, *params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_an_intact_chain_verifies_with_exit_0(chain, capsys):
+    assert main(["audit", "verify"]) == 0
+    assert "chain intact" in capsys.readouterr().out
+
+
+def test_a_changed_entry_is_named_with_exit_1(chain, capsys):
+    sql("UPDATE audit_auditevent SET action = 'nothing' WHERE seq = %s", chain[2].seq)
+
+    assert main(["audit", "verify"]) == 1
+    assert f"audit log broken at entry {chain[2].seq}: hash does not match" in capsys.readouterr().err
+
+
+def test_a_deleted_entry_is_named_with_exit_1(chain, capsys):
+    sql("DELETE FROM audit_auditevent WHERE seq = %s", chain[1].seq)
+
+    assert main(["audit", "verify"]) == 1
+    assert f"audit log broken at entry {chain[1].seq}: entry missing" in capsys.readouterr().err
+
+
+def test_a_cut_off_newest_entry_is_detected(chain, capsys):
+    sql("DELETE FROM audit_auditevent WHERE seq = %s", chain[-1].seq)
+
+    assert main(["audit", "verify"]) == 1
+    assert "the newest entries were removed" in capsys.readouterr().err
+
+
+def test_a_rewritten_chain_with_recomputed_hashes_is_still_caught_at_the_first_change(chain, capsys):
+    sql("UPDATE audit_auditevent SET object_type = 'Other', hash = %s WHERE seq = %s", "f" * 64, chain[0].seq)
+
+    assert main(["audit", "verify"]) == 1
+    assert f"entry {chain[0].seq}" in capsys.readouterr().err
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_application(chain):
+    entry = chain[0]
+    entry.action = "changed"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+def test_each_entry_says_who_in_which_role_did_what_to_which_record(chain, pat):
+    entry = chain[0]
+    assert (entry.actor, entry.actor_role, entry.action) == (pat.user, "person", "read")
+    assert (entry.object_type, entry.object_id) == ("Person", str(pat.public_id))
+    assert entry.at is not None
+    assert entry.previous == "0" * 64 or entry.previous == AuditEvent.objects.get(seq=entry.seq - 1).hash
