@@ -34,7 +34,7 @@ run: install ## Install, migrate, load demo data into an empty database, serve o
 test: install system-packages test-sqlite test-postgres ## Install and run every test (SQLite, then PostgreSQL)
 
 test-sqlite: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 # In CI (CI=true) an unreachable PostgreSQL is a failure; elsewhere it is skipped with a notice.
 test-postgres: install

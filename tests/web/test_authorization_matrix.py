@@ -1,0 +1,102 @@
+"""Every URL of the app × every role, with the expected answer to a GET.
+
+A URL added without a row here fails `test_every_url_has_a_rule`, so no page ships without
+a decision about who may see it. Django admin pages are covered by one rule: the admin site
+lets in only the administrator (is_staff), and its index stands for the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import sign_in
+
+ROLES = ("anonymous", "person", "other_person", "clinician", "supervisor", "family", "navigator", "admin", "researcher")
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+SIGNED_IN_ONLY = dict(anonymous=302)
+# dana (clinician) is on pat's care team; sam (supervisor) is not.
+MATRIX: dict[str, dict[str, int]] = {
+    "home": expect(302, family=200, navigator=200, admin=200, researcher=200),
+    "accounts:login": expect(302, anonymous=200),
+    "accounts:logout": expect(405),
+    "accounts:two_factor": expect(200, anonymous=302, person=302, other_person=302, family=302),
+    "accounts:two_factor_setup": expect(302, person=200, other_person=200, family=200),
+    "accounts:recovery_codes": expect(405, anonymous=302),
+    "accounts:account": expect(200, **SIGNED_IN_ONLY),
+    "accounts:token_create": expect(405, anonymous=302),
+    "accounts:token_revoke": expect(405, anonymous=302),
+    "set_language": expect(302),
+    "api-v1:openapi-json": expect(200),
+    "api-v1:openapi-view": expect(200),
+    "api-v1:api-root": expect(404),
+    "api-v1:health": expect(200),
+    "api-v1:list_people": expect(200, anonymous=401),
+    "api-v1:get_person": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_episodes": expect(404, anonymous=401, person=200, clinician=200),
+    "people:caseload": expect(404, anonymous=302, clinician=200, supervisor=200),
+    "people:me": expect(404, anonymous=302, person=200, other_person=200),
+    "people:detail": expect(404, anonymous=302, person=200, clinician=200),
+    "people:break_glass": expect(404, anonymous=302, clinician=200, supervisor=200),
+    "people:break_glass_review": expect(404, anonymous=302, supervisor=200),
+    "people:break_glass_review_one": expect(404, anonymous=302),
+    "admin:index": expect(302, admin=200),
+}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace and (f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), prefix + str(pattern.pattern)
+
+
+def app_urls() -> dict[str, str]:
+    return {name: route for name, route in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+
+
+def test_every_url_has_a_rule():
+    assert set(app_urls()) | {"admin:index"} == set(MATRIX)
+
+
+@pytest.fixture
+def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
+    from django.utils import timezone
+
+    from trellis.accounts.models import ApiToken
+    from trellis.people.models import BreakGlassAccess
+
+    grant = BreakGlassAccess.objects.create(person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now())
+    token = ApiToken.objects.create(user=pat.user, name="t", key_hash="x" * 64, hint="trl_x")
+    personas = dict(person=pat, other_person=quinn, clinician=dana, supervisor=sam, family=fran, navigator=nia, admin=ada, researcher=rae)
+    values = {"person_id": str(pat.public_id), "grant_id": str(grant.public_id), "token_id": str(token.pk)}
+    return personas, values
+
+
+def concrete(route: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        for converter in ("uuid:", "int:", ""):
+            route = route.replace(f"<{converter}{key}>", value)
+    return "/" + route
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_from_every_url(client, world, role):
+    personas, values = world
+    if role != "anonymous":
+        sign_in(client, personas[role])
+    routes = {**app_urls(), "admin:index": "admin/"}
+
+    answers = {name: client.get(concrete(route, values)).status_code for name, route in routes.items()}
+
+    expected = {name: MATRIX[name][role] for name in routes}
+    assert answers == expected
