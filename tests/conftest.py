@@ -45,7 +45,9 @@ def make_user(username: str, role: Role, **extra: Any) -> Any:
 
 
 def confirmed_device(user: Any) -> TOTPDevice:
-    return TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "phone"})[0]
+    return TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "phone"})[
+        0
+    ]
 
 
 def sign_in(client: Any, persona: Persona | Any) -> None:
@@ -69,7 +71,11 @@ def _person(program: Any, given: str, user: Any = None) -> Any:
     from trellis.people.models import Person
 
     return Person.objects.create(
-        program=program, user=user, given_name=given, family_name="Example", birth_date=date(1990, 5, 17)
+        program=program,
+        user=user,
+        given_name=given,
+        family_name="Example",
+        birth_date=date(1990, 5, 17),
     )
 
 

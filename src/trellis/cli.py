@@ -27,7 +27,11 @@ class _Parser(argparse.ArgumentParser):
 def _verbs() -> list[str]:
     import trellis.commands
 
-    return sorted(m.name for m in pkgutil.iter_modules(trellis.commands.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(trellis.commands.__path__)
+        if not m.name.startswith("_")
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

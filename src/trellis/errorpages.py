@@ -16,7 +16,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith(("/api/", "/fhir/"))
 
 
-def _page(request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
+def _page(
+    request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
     if _wants_json(request):
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
         body = {"error": {"code": codes[status], "message": template.split(".")[0], "field": None}}
@@ -35,7 +37,11 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     match = PERSON_PATH.match(request.path)
     role = getattr(getattr(request, "user", None), "role", "")
-    may_ask = match is not None and role in ("clinician", "supervisor") and "break-glass" not in request.path
+    may_ask = (
+        match is not None
+        and role in ("clinician", "supervisor")
+        and "break-glass" not in request.path
+    )
     return _page(request, 404, "404.html", {"break_glass_id": match["id"] if may_ask else None})
 
 

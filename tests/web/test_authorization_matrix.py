@@ -14,14 +14,24 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import sign_in
 
-ROLES = ("anonymous", "person", "other_person", "clinician", "supervisor", "family", "navigator", "admin", "researcher")
+ROLES = (
+    "anonymous",
+    "person",
+    "other_person",
+    "clinician",
+    "supervisor",
+    "family",
+    "navigator",
+    "admin",
+    "researcher",
+)
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
     return {role: overrides.get(role, default) for role in ROLES}
 
 
-SIGNED_IN_ONLY = dict(anonymous=302)
+SIGNED_IN_ONLY = {"anonymous": 302}
 # dana (clinician) is on pat's care team; sam (supervisor) is not.
 MATRIX: dict[str, dict[str, int]] = {
     "home": expect(302, family=200, navigator=200, admin=200, researcher=200),
@@ -54,14 +64,23 @@ MATRIX: dict[str, dict[str, int]] = {
 def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            inner = pattern.namespace and (f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace)
+            inner = pattern.namespace and (
+                f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            )
             yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), prefix + str(pattern.pattern)
+            yield (
+                (f"{namespace}:{pattern.name}" if namespace else pattern.name),
+                prefix + str(pattern.pattern),
+            )
 
 
 def app_urls() -> dict[str, str]:
-    return {name: route for name, route in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    return {
+        name: route
+        for name, route in walk(get_resolver().url_patterns)
+        if not name.startswith("admin:")
+    }
 
 
 def test_every_url_has_a_rule():
@@ -75,10 +94,25 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
     from trellis.accounts.models import ApiToken
     from trellis.people.models import BreakGlassAccess
 
-    grant = BreakGlassAccess.objects.create(person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now())
+    grant = BreakGlassAccess.objects.create(
+        person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now()
+    )
     token = ApiToken.objects.create(user=pat.user, name="t", key_hash="x" * 64, hint="trl_x")
-    personas = dict(person=pat, other_person=quinn, clinician=dana, supervisor=sam, family=fran, navigator=nia, admin=ada, researcher=rae)
-    values = {"person_id": str(pat.public_id), "grant_id": str(grant.public_id), "token_id": str(token.pk)}
+    personas = {
+        "person": pat,
+        "other_person": quinn,
+        "clinician": dana,
+        "supervisor": sam,
+        "family": fran,
+        "navigator": nia,
+        "admin": ada,
+        "researcher": rae,
+    }
+    values = {
+        "person_id": str(pat.public_id),
+        "grant_id": str(grant.public_id),
+        "token_id": str(token.pk),
+    }
     return personas, values
 
 
@@ -96,7 +130,9 @@ def test_each_role_gets_the_expected_answer_from_every_url(client, world, role):
         sign_in(client, personas[role])
     routes = {**app_urls(), "admin:index": "admin/"}
 
-    answers = {name: client.get(concrete(route, values)).status_code for name, route in routes.items()}
+    answers = {
+        name: client.get(concrete(route, values)).status_code for name, route in routes.items()
+    }
 
     expected = {name: MATRIX[name][role] for name in routes}
     assert answers == expected

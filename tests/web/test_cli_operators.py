@@ -15,7 +15,8 @@ def test_token_create_prints_a_working_token_once(pat, capsys):
 
     raw = capsys.readouterr().out.strip()
     token = ApiToken.objects.get(user=pat.user)
-    assert token.key_hash == hash_token(raw) and token.name == "script"
+    assert token.key_hash == hash_token(raw)
+    assert token.name == "script"
 
 
 def test_token_create_for_an_unknown_user_exits_2_and_stores_nothing(db, capsys):
@@ -45,7 +46,9 @@ def grants(pat, eli, settings, monkeypatch):
     from django.utils import timezone
 
     for text in ("first reason, written down", "second reason, written down"):
-        BreakGlassAccess.objects.create(person=pat.person, user=eli.user, reason=text, expires_at=timezone.now())
+        BreakGlassAccess.objects.create(
+            person=pat.person, user=eli.user, reason=text, expires_at=timezone.now()
+        )
     return old
 
 
@@ -60,9 +63,14 @@ def test_keys_rotate_re_encrypts_everything_with_the_new_key_without_loss(grants
     assert "re-encrypted 2 values in 2 rows" in capsys.readouterr().out
     assert all(a != b for a, b in zip(after, before, strict=True))
     only_new = KeyRing.parse(new)
-    assert [only_new.decrypt(v) for v in after] == ["first reason, written down", "second reason, written down"]
+    assert [only_new.decrypt(v) for v in after] == [
+        "first reason, written down",
+        "second reason, written down",
+    ]
     settings.ENCRYPTION_KEYS = new
-    assert sorted(g.reason for g in BreakGlassAccess.objects.all())[0] == "first reason, written down"
+    assert (
+        sorted(g.reason for g in BreakGlassAccess.objects.all())[0] == "first reason, written down"
+    )
 
 
 def test_values_written_with_a_removed_key_cannot_be_read(grants, settings):

@@ -28,8 +28,20 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING", "--settings=trellis.settings"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=trellis.settings",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -41,8 +53,15 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     env.update(TRELLIS_ENV="production", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
     result = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--settings=trellis.settings"], env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "django", "check", "--settings=trellis.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode != 0
-    assert "TRELLIS_SECRET_KEY (or TRELLIS_SECRET_KEY_FILE) must be set when TRELLIS_ENV=production" in result.stderr
+    assert (
+        "TRELLIS_SECRET_KEY (or TRELLIS_SECRET_KEY_FILE) must be set when TRELLIS_ENV=production"
+        in result.stderr
+    )

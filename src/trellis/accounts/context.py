@@ -13,7 +13,10 @@ from trellis.core.access import Role
 NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
     Role.PERSON: [(_("My recovery"), "people:me")],
     Role.CLINICIAN: [(_("Caseload"), "people:caseload")],
-    Role.SUPERVISOR: [(_("Caseload"), "people:caseload"), (_("Break-glass review"), "people:break_glass_review")],
+    Role.SUPERVISOR: [
+        (_("Caseload"), "people:caseload"),
+        (_("Break-glass review"), "people:break_glass_review"),
+    ],
     Role.NAVIGATOR: [(_("Home"), "home")],
     Role.FAMILY: [(_("Home"), "home")],
     Role.ADMIN: [(_("Home"), "home"), (_("Administration"), "admin:index")],

@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from trellis.core.access import Role
 
 
-def role_required(*roles: Role) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: Role,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Let only these roles in; anyone else gets the same 404 as a missing page."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

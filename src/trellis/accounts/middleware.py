@@ -10,7 +10,14 @@ from django.shortcuts import redirect
 from trellis.audit.log import current_ip
 
 # Paths a staff member may reach before the second factor is checked.
-OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/i18n/", "/api/", "/fhir/")
+OPEN_PREFIXES = (
+    "/accounts/two-factor/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/fhir/",
+)
 
 
 class RequestContextMiddleware:
@@ -41,6 +48,8 @@ class TwoFactorRequiredMiddleware:
         ):
             from trellis.accounts.twofactor import has_confirmed_device
 
-            target = "accounts:two_factor" if has_confirmed_device(user) else "accounts:two_factor_setup"
+            target = (
+                "accounts:two_factor" if has_confirmed_device(user) else "accounts:two_factor_setup"
+            )
             return redirect(target)
         return self.get_response(request)

@@ -36,7 +36,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if twofactor.is_throttled(request.user):
             form.add_error("code", _("Too many wrong codes. Wait a minute, then enter a new code."))
         else:
-            form.add_error("code", _("That code is not valid, or it was already used. Try the next code."))
+            form.add_error(
+                "code", _("That code is not valid, or it was already used. Try the next code.")
+            )
     return render(request, "accounts/two_factor.html", {"form": form})
 
 
@@ -51,15 +53,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             otp_login(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-        form.add_error("code", _("That code does not match. Check the time on your phone and try again."))
-    context = {"form": form, "qr": twofactor.qr_svg(device), "secret": twofactor.base32_secret(device)}
+        form.add_error(
+            "code", _("That code does not match. Check the time on your phone and try again.")
+        )
+    context = {
+        "form": form,
+        "qr": twofactor.qr_svg(device),
+        "secret": twofactor.base32_secret(device),
+    }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).active()
-    context = {"tokens": tokens, "form": TokenForm(), "is_staff_role": request.user.needs_second_factor}
+    context = {
+        "tokens": tokens,
+        "form": TokenForm(),
+        "is_staff_role": request.user.needs_second_factor,
+    }
     return render(request, "accounts/account.html", context)
 
 
@@ -69,9 +81,13 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         tokens = ApiToken.objects.filter(user=request.user).active()
-        return render(request, "accounts/account.html", {"tokens": tokens, "form": form}, status=400)
+        return render(
+            request, "accounts/account.html", {"tokens": tokens, "form": form}, status=400
+        )
     raw = actions.create_token(request.user, form.cleaned_data["name"])
-    return render(request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]})
+    return render(
+        request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]}
+    )
 
 
 @login_required

@@ -19,11 +19,19 @@ LAST_USED_RESOLUTION_SECONDS = 60
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.active().filter(key_hash=hash_token(token)).select_related("user").first()
+        found = (
+            ApiToken.objects.active()
+            .filter(key_hash=hash_token(token))
+            .select_related("user")
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
-        if found.last_used is None or (now - found.last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        if (
+            found.last_used is None
+            or (now - found.last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+        ):
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
         return found.user

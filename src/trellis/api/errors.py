@@ -24,14 +24,29 @@ class Error(Schema):
     error: ErrorBody
 
 
-def error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
-    return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
+def error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "field": field}}, status=status
+    )
 
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error(api, request, 401, "unauthorized", "Sign in, or send a personal API token as Authorization: Bearer <token>.")
+        return error(
+            api,
+            request,
+            401,
+            "unauthorized",
+            "Sign in, or send a personal API token as Authorization: Bearer <token>.",
+        )
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -54,5 +69,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        log.exception("API error on %s %s", request.method, request.resolver_match and request.resolver_match.route)
-        return error(api, request, 500, "server_error", "Something went wrong on our side; nothing was changed.")
+        log.exception(
+            "API error on %s %s",
+            request.method,
+            request.resolver_match and request.resolver_match.route,
+        )
+        return error(
+            api,
+            request,
+            500,
+            "server_error",
+            "Something went wrong on our side; nothing was changed.",
+        )

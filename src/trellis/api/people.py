@@ -67,7 +67,9 @@ def get_person(request: HttpRequest, person_id: UUID) -> PersonOut:
     return person_out(access_person(request.user, person_id))
 
 
-@router.get("/people/{person_id}/episodes", response={200: list[EpisodeOut], 401: Error, 404: Error})
+@router.get(
+    "/people/{person_id}/episodes", response={200: list[EpisodeOut], 401: Error, 404: Error}
+)
 def list_episodes(request: HttpRequest, person_id: UUID) -> list[EpisodeOut]:
     person = access_person(request.user, person_id, what="Episode")
     return [EpisodeOut.from_orm(e) for e in person.episodes.all()]

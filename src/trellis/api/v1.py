@@ -12,7 +12,7 @@ from trellis.api.auth import AUTH
 api = NinjaAPI(
     title="Trellis API",
     version="1",
-    description="Customized addiction-recovery care. Errors are {\"error\": {\"code\", \"message\", \"field\"}}.",
+    description='Customized addiction-recovery care. Errors are {"error": {"code", "message", "field"}}.',
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",

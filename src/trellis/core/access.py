@@ -17,7 +17,9 @@ class Role(StrEnum):
 
 
 # Staff roles sign in with a second factor (TOTP).
-STAFF_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR, Role.ADMIN, Role.RESEARCHER})
+STAFF_ROLES = frozenset(
+    {Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR, Role.ADMIN, Role.RESEARCHER}
+)
 # Roles that may ask for break-glass access to a record outside their care team.
 BREAK_GLASS_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
 # Roles that may serve on a person's care team.

@@ -52,7 +52,7 @@ class KeyRing:
         return f"{PREFIX}:{self.primary_id}:{payload}"
 
     def decrypt(self, token: str) -> str:
-        prefix, kid, payload = _split(token)
+        _prefix, kid, payload = _split(token)
         key = next((k for k in self.keys if key_id(k) == kid), None)
         if key is None:
             raise KeyRingError(f"no key in TRELLIS_ENCRYPTION_KEYS has id {kid}")

@@ -36,7 +36,9 @@ def find_person(person_id: object) -> Person | None:
     return Person.objects.filter(public_id=public_id).select_related("program").first()
 
 
-def access_person(user: Any, person_id: object, *, write: bool = False, what: str = "Person") -> Person:
+def access_person(
+    user: Any, person_id: object, *, write: bool = False, what: str = "Person"
+) -> Person:
     """Return the person if `user` may see (or, with `write`, change) their record; audit the attempt.
 
     `what` names the part of the record being read (e.g. "Plan") for the audit entry.
@@ -67,4 +69,6 @@ def _allows(user: Any, rel: Relationship, write: bool) -> bool:
 
 def caseload(user: Any) -> QuerySet[Person]:
     """The people on `user`'s care teams (no audit: a list of names is read where it is shown)."""
-    return Person.objects.filter(care_team__member=user, care_team__ended_on__isnull=True).distinct()
+    return Person.objects.filter(
+        care_team__member=user, care_team__ended_on__isnull=True
+    ).distinct()

@@ -13,7 +13,13 @@ from trellis.audit import log as audit
 from trellis.core.access import Relationship, Role, may_break_glass
 from trellis.core.errors import InvalidInput
 from trellis.people.access import find_person, relationship
-from trellis.people.models import BreakGlassAccess, CareTeamMembership, DischargeReason, Episode, Person
+from trellis.people.models import (
+    BreakGlassAccess,
+    CareTeamMembership,
+    DischargeReason,
+    Episode,
+    Person,
+)
 
 MIN_REASON_CHARS = 10
 
@@ -25,11 +31,19 @@ def break_glass(user: Any, person_id: object, reason: str) -> BreakGlassAccess:
     """
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:
-        raise InvalidInput("reason", f"at least {MIN_REASON_CHARS} characters saying why access is needed")
+        raise InvalidInput(
+            "reason", f"at least {MIN_REASON_CHARS} characters saying why access is needed"
+        )
     person = find_person(person_id)
     rel = relationship(user, person) if person is not None else Relationship.NONE
     if person is None or not may_break_glass(Role(user.role), rel):
-        audit.record(user, "break_glass", object_type="Person", object_id=str(person_id)[:64], outcome="denied")
+        audit.record(
+            user,
+            "break_glass",
+            object_type="Person",
+            object_id=str(person_id)[:64],
+            outcome="denied",
+        )
         raise Http404
     return _open_glass(user, person, reason)
 
@@ -38,17 +52,27 @@ def break_glass(user: Any, person_id: object, reason: str) -> BreakGlassAccess:
 def _open_glass(user: Any, person: Person, reason: str) -> BreakGlassAccess:
     now = timezone.now()
     grant = BreakGlassAccess.objects.create(
-        person=person, user=user, reason=reason, created=now, expires_at=BreakGlassAccess.expiry_from(now)
+        person=person,
+        user=user,
+        reason=reason,
+        created=now,
+        expires_at=BreakGlassAccess.expiry_from(now),
     )
     audit.record(
-        user, "break_glass", object_type="Person", object_id=str(person.public_id),
-        purpose="break_glass", detail={"grant": str(grant.public_id), "flagged_for_review": True},
+        user,
+        "break_glass",
+        object_type="Person",
+        object_id=str(person.public_id),
+        purpose="break_glass",
+        detail={"grant": str(grant.public_id), "flagged_for_review": True},
     )
     return grant
 
 
 @transaction.atomic
-def review_break_glass(grant: BreakGlassAccess, *, by: Any, outcome: str, note: str) -> BreakGlassAccess:
+def review_break_glass(
+    grant: BreakGlassAccess, *, by: Any, outcome: str, note: str
+) -> BreakGlassAccess:
     if outcome not in ("appropriate", "inappropriate"):
         raise InvalidInput("outcome", "appropriate or inappropriate")
     if outcome == "inappropriate" and not note.strip():
@@ -64,8 +88,15 @@ def review_break_glass(grant: BreakGlassAccess, *, by: Any, outcome: str, note: 
 def admit(person: Person, *, level_of_care: str, on: date, by: Any) -> Episode:
     if person.current_episode() is not None:
         raise InvalidInput("episode", "one open episode at a time: discharge the current one first")
-    episode = Episode.objects.create(person=person, program=person.program, admitted_on=on, level_of_care=level_of_care)
-    audit.record(by, "create", episode, detail={"person": str(person.public_id), "level_of_care": level_of_care})
+    episode = Episode.objects.create(
+        person=person, program=person.program, admitted_on=on, level_of_care=level_of_care
+    )
+    audit.record(
+        by,
+        "create",
+        episode,
+        detail={"person": str(person.public_id), "level_of_care": level_of_care},
+    )
     return episode
 
 
@@ -86,5 +117,10 @@ def add_to_care_team(person: Person, member: Any, *, by: Any) -> CareTeamMembers
     if Role(member.role) not in (Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR):
         raise InvalidInput("member", "a clinician, supervisor or navigator")
     membership = CareTeamMembership.objects.create(person=person, member=member)
-    audit.record(by, "create", membership, detail={"person": str(person.public_id), "member": member.username})
+    audit.record(
+        by,
+        "create",
+        membership,
+        detail={"person": str(person.public_id), "member": member.username},
+    )
     return membership

@@ -59,7 +59,9 @@ class Loaded:
     people: int = 0
 
     def summary(self) -> str:
-        return f"Loaded demo data: {self.people} people in recovery; logins: {', '.join(self.users)}"
+        return (
+            f"Loaded demo data: {self.people} people in recovery; logins: {', '.join(self.users)}"
+        )
 
 
 def database_is_empty() -> bool:
@@ -85,7 +87,13 @@ def load(today: date | None = None) -> Loaded:
 
 
 def _user(username: str, role: Role, given: str, family: str) -> User:
-    user = User(username=username, role=role, first_name=given, last_name=family, email=f"{username}@example.org")
+    user = User(
+        username=username,
+        role=role,
+        first_name=given,
+        last_name=family,
+        email=f"{username}@example.org",
+    )
     user.is_staff = user.is_superuser = role is Role.ADMIN
     user.set_password(DEMO_PASSWORD)
     user.save()
@@ -97,7 +105,12 @@ def _person(program: Program, row: tuple, today: date, login: str | None) -> Per
     user = _user(login, Role.PERSON, given, family) if login else None
     birth = date(today.year - age, 1 + (len(given) % 12), 1 + (len(family) % 27))
     return Person.objects.create(
-        user=user, program=program, given_name=given, family_name=family, birth_date=birth, preferred_language=language
+        user=user,
+        program=program,
+        given_name=given,
+        family_name=family,
+        birth_date=birth,
+        preferred_language=language,
     )
 
 
@@ -107,4 +120,6 @@ def _episodes(person: Person, row: tuple, today: date, by: User) -> None:  # typ
         return
     episode = actions.admit(person, level_of_care=level, on=today - timedelta(days=days), by=by)
     if discharged:
-        actions.discharge(episode, on=today - timedelta(days=max(days - 30, 0)), reason=discharged, by=by)
+        actions.discharge(
+            episode, on=today - timedelta(days=max(days - 30, 0)), reason=discharged, by=by
+        )

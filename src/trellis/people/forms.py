@@ -17,10 +17,15 @@ class BreakGlassForm(forms.Form):
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[("appropriate", _("Appropriate")), ("inappropriate", _("Inappropriate: follow up"))],
+        choices=[
+            ("appropriate", _("Appropriate")),
+            ("inappropriate", _("Inappropriate: follow up")),
+        ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

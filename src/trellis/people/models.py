@@ -38,7 +38,11 @@ class Person(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="person",
     )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="people")
     given_name = models.CharField(_("given name"), max_length=80)
@@ -97,7 +101,9 @@ class CareTeamMembershipQuerySet(models.QuerySet["CareTeamMembership"]):
 
 class CareTeamMembership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="care_team")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams"
+    )
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
 
@@ -129,7 +135,9 @@ class BreakGlassAccess(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+    )
     reason = EncryptedTextField(_("reason"))
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

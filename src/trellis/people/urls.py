@@ -9,5 +9,9 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="detail"),
     path("people/<uuid:person_id>/break-glass/", views.break_glass, name="break_glass"),
     path("supervision/break-glass/", views.break_glass_review, name="break_glass_review"),
-    path("supervision/break-glass/<uuid:grant_id>/", views.break_glass_review_one, name="break_glass_review_one"),
+    path(
+        "supervision/break-glass/<uuid:grant_id>/",
+        views.break_glass_review_one,
+        name="break_glass_review_one",
+    ),
 ]

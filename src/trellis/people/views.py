@@ -13,7 +13,8 @@ from trellis.accounts.decorators import role_required
 from trellis.audit import log as audit
 from trellis.core.access import Role
 from trellis.people import actions
-from trellis.people.access import access_person, caseload as caseload_of, relationship
+from trellis.people.access import access_person, relationship
+from trellis.people.access import caseload as caseload_of
 from trellis.people.forms import BreakGlassForm, ReviewForm
 from trellis.people.models import BreakGlassAccess, Person
 
@@ -24,7 +25,9 @@ STAFF = (Role.CLINICIAN, Role.SUPERVISOR)
 def caseload(request: HttpRequest) -> HttpResponse:
     people = caseload_of(request.user).prefetch_related("episodes")
     audit.record(request.user, "list", object_type="Caseload", detail={"count": len(people)})
-    return render(request, "people/caseload.html", {"people": people, "today": timezone.localdate()})
+    return render(
+        request, "people/caseload.html", {"people": people, "today": timezone.localdate()}
+    )
 
 
 @role_required(Role.PERSON)
@@ -33,7 +36,9 @@ def me(request: HttpRequest) -> HttpResponse:
     if own is None:
         raise Http404
     person = access_person(request.user, own.public_id)
-    return render(request, "people/me.html", {"person": person, "episode": person.current_episode()})
+    return render(
+        request, "people/me.html", {"person": person, "episode": person.current_episode()}
+    )
 
 
 @login_required
@@ -60,8 +65,12 @@ def break_glass(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def break_glass_review(request: HttpRequest) -> HttpResponse:
     grants = BreakGlassAccess.objects.awaiting_review().select_related("user", "person")
-    audit.record(request.user, "list", object_type="BreakGlassAccess", detail={"count": len(grants)})
-    return render(request, "people/break_glass_review.html", {"grants": grants, "form": ReviewForm()})
+    audit.record(
+        request.user, "list", object_type="BreakGlassAccess", detail={"count": len(grants)}
+    )
+    return render(
+        request, "people/break_glass_review.html", {"grants": grants, "form": ReviewForm()}
+    )
 
 
 @role_required(Role.SUPERVISOR)
@@ -72,6 +81,13 @@ def break_glass_review_one(request: HttpRequest, grant_id: UUID) -> HttpResponse
     form = ReviewForm(request.POST)
     if not form.is_valid():
         grants = BreakGlassAccess.objects.awaiting_review().select_related("user", "person")
-        return render(request, "people/break_glass_review.html", {"grants": grants, "form": form, "failed": grant}, status=400)
-    actions.review_break_glass(grant, by=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+        return render(
+            request,
+            "people/break_glass_review.html",
+            {"grants": grants, "form": form, "failed": grant},
+            status=400,
+        )
+    actions.review_break_glass(
+        grant, by=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+    )
     return redirect("people:break_glass_review")

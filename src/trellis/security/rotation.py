@@ -44,8 +44,10 @@ def rotate() -> Report:
 
 
 def _keys_from_development_file() -> bool:
-    return not settings.PRODUCTION and not os.environ.get("TRELLIS_ENCRYPTION_KEYS") and not os.environ.get(
-        "TRELLIS_ENCRYPTION_KEYS_FILE"
+    return (
+        not settings.PRODUCTION
+        and not os.environ.get("TRELLIS_ENCRYPTION_KEYS")
+        and not os.environ.get("TRELLIS_ENCRYPTION_KEYS_FILE")
     )
 
 

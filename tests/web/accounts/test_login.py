@@ -68,7 +68,10 @@ def test_a_wrong_enrolment_code_confirms_nothing(client, dana):
     client.get("/accounts/two-factor/setup/")
     device = TOTPDevice.objects.get(user=dana.user)
 
-    response = client.post("/accounts/two-factor/setup/", {"code": "000000" if code_for(device) != "000000" else "111111"})
+    response = client.post(
+        "/accounts/two-factor/setup/",
+        {"code": "000000" if code_for(device) != "000000" else "111111"},
+    )
 
     assert "That code does not match." in response.text
     device.refresh_from_db()

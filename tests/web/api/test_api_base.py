@@ -79,5 +79,9 @@ def test_the_openapi_document_and_the_docs_page_are_served_by_trellis_itself(cli
 
     assert document["openapi"].startswith("3.1")
     assert "/api/v1/people/{person_id}" in document["paths"]
-    outside = [src for src in re.findall(r'(?:src|href)="([^"]+)"', docs.text) if src.startswith(("http:", "https:", "//"))]
+    outside = [
+        src
+        for src in re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+        if src.startswith(("http:", "https:", "//"))
+    ]
     assert outside == []

@@ -29,7 +29,9 @@ def test_a_changed_entry_is_named_with_exit_1(chain, capsys):
     sql("UPDATE audit_auditevent SET action = 'nothing' WHERE seq = %s", chain[2].seq)
 
     assert main(["audit", "verify"]) == 1
-    assert f"audit log broken at entry {chain[2].seq}: hash does not match" in capsys.readouterr().err
+    assert (
+        f"audit log broken at entry {chain[2].seq}: hash does not match" in capsys.readouterr().err
+    )
 
 
 def test_a_deleted_entry_is_named_with_exit_1(chain, capsys):
@@ -46,8 +48,14 @@ def test_a_cut_off_newest_entry_is_detected(chain, capsys):
     assert "the newest entries were removed" in capsys.readouterr().err
 
 
-def test_a_rewritten_chain_with_recomputed_hashes_is_still_caught_at_the_first_change(chain, capsys):
-    sql("UPDATE audit_auditevent SET object_type = 'Other', hash = %s WHERE seq = %s", "f" * 64, chain[0].seq)
+def test_a_rewritten_chain_with_recomputed_hashes_is_still_caught_at_the_first_change(
+    chain, capsys
+):
+    sql(
+        "UPDATE audit_auditevent SET object_type = 'Other', hash = %s WHERE seq = %s",
+        "f" * 64,
+        chain[0].seq,
+    )
 
     assert main(["audit", "verify"]) == 1
     assert f"entry {chain[0].seq}" in capsys.readouterr().err
@@ -67,4 +75,7 @@ def test_each_entry_says_who_in_which_role_did_what_to_which_record(chain, pat):
     assert (entry.actor, entry.actor_role, entry.action) == (pat.user, "person", "read")
     assert (entry.object_type, entry.object_id) == ("Person", str(pat.public_id))
     assert entry.at is not None
-    assert entry.previous == "0" * 64 or entry.previous == AuditEvent.objects.get(seq=entry.seq - 1).hash
+    assert (
+        entry.previous == "0" * 64
+        or entry.previous == AuditEvent.objects.get(seq=entry.seq - 1).hash
+    )

@@ -39,7 +39,9 @@ def test_break_glass_with_a_reason_opens_the_record_and_flags_it_for_review(clie
     sign_in(client, sam)
     review_page = client.get("/supervision/break-glass/")
     assert REASON in review_page.text
-    client.post(f"/supervision/break-glass/{grant.public_id}/", {"outcome": "appropriate", "note": ""})
+    client.post(
+        f"/supervision/break-glass/{grant.public_id}/", {"outcome": "appropriate", "note": ""}
+    )
     grant.refresh_from_db()
     assert (grant.reviewed_by, grant.review_outcome) == (sam.user, "appropriate")
     assert REASON not in client.get("/supervision/break-glass/").text
@@ -76,7 +78,9 @@ def test_a_person_cannot_break_glass(client, pat, quinn):
 def test_break_glass_on_a_missing_record_is_refused_and_audited(client, eli):
     sign_in(client, eli)
 
-    response = client.post("/people/6f1d3c0e-5a57-4e3b-9d1c-3f1c2d9e8b7a/break-glass/", {"reason": REASON})
+    response = client.post(
+        "/people/6f1d3c0e-5a57-4e3b-9d1c-3f1c2d9e8b7a/break-glass/", {"reason": REASON}
+    )
 
     assert response.status_code == 404
     assert AuditEvent.objects.filter(action="break_glass", outcome="denied").count() == 1
@@ -89,7 +93,9 @@ def test_an_inappropriate_review_needs_a_note(client, pat, eli, sam):
     client.logout()
     sign_in(client, sam)
 
-    response = client.post(f"/supervision/break-glass/{grant.public_id}/", {"outcome": "inappropriate", "note": ""})
+    response = client.post(
+        f"/supervision/break-glass/{grant.public_id}/", {"outcome": "inappropriate", "note": ""}
+    )
 
     assert response.status_code == 400
     assert "Say what follow-up is needed" in response.text

@@ -12,7 +12,9 @@ def test_a_clinician_sees_only_their_own_caseload(client, pat, quinn, dana):
     assert response.status_code == 200
     assert str(pat.public_id) in response.text
     assert str(quinn.public_id) not in response.text
-    assert AuditEvent.objects.filter(actor=dana.user, action="list", object_type="Caseload").exists()
+    assert AuditEvent.objects.filter(
+        actor=dana.user, action="list", object_type="Caseload"
+    ).exists()
 
 
 def test_a_person_cannot_open_the_caseload(client, pat):

@@ -21,9 +21,12 @@ def test_demo_data_has_one_login_per_role_named_after_it_and_twenty_people(db):
 
     for name in ROLE_LOGINS:
         user = User.objects.get(username=name)
-        assert user.role == name and user.check_password(demo.DEMO_PASSWORD)
+        assert user.role == name
+        assert user.check_password(demo.DEMO_PASSWORD)
     assert Person.objects.count() == 20
-    levels = Counter(p.current_episode().level_of_care for p in Person.objects.all() if p.current_episode())
+    levels = Counter(
+        p.current_episode().level_of_care for p in Person.objects.all() if p.current_episode()
+    )
     assert len(levels) >= 6, "varied situations span most levels of care"
     clinician = User.objects.get(username="clinician")
     assert 0 < Person.objects.filter(care_team__member=clinician).count() < 20
@@ -47,11 +50,16 @@ def free_port() -> int:
 
 def test_trellis_run_migrates_loads_demo_data_and_serves(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["TRELLIS_HOME"] = str(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "trellis.cli", "run", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         lines = []
@@ -73,7 +81,7 @@ def _get_when_up(url: str, deadline_s: float = 30) -> str:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback server
+            with urllib.request.urlopen(url, timeout=2) as response:
                 return response.read().decode()
         except OSError:
             time.sleep(0.05)

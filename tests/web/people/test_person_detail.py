@@ -19,7 +19,11 @@ def test_a_clinician_on_the_care_team_sees_the_record_and_the_read_is_audited(cl
     assert response.status_code == 200
     assert "Pat Example" in response.text
     event = AuditEvent.objects.get(actor=dana.user, action="read")
-    assert (event.object_id, event.outcome, event.purpose) == (str(pat.public_id), "allowed", "treatment")
+    assert (event.object_id, event.outcome, event.purpose) == (
+        str(pat.public_id),
+        "allowed",
+        "treatment",
+    )
 
 
 def test_a_clinician_outside_the_care_team_gets_404_and_the_attempt_is_audited(client, pat, eli):
@@ -29,7 +33,12 @@ def test_a_clinician_outside_the_care_team_gets_404_and_the_attempt_is_audited(c
 
     assert response.status_code == 404
     assert "Pat" not in response.text
-    assert AuditEvent.objects.filter(actor=eli.user, outcome="denied", object_id=str(pat.public_id)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=eli.user, outcome="denied", object_id=str(pat.public_id)
+        ).count()
+        == 1
+    )
 
 
 def test_a_missing_record_answers_exactly_like_a_forbidden_one(client, pat, eli):
@@ -59,7 +68,9 @@ def test_a_person_sees_their_own_record_but_not_someone_elses(client, pat, quinn
     assert AuditEvent.objects.filter(actor=pat.user, outcome="denied").count() == 1
 
 
-def test_family_navigator_researcher_and_admin_see_nothing_of_a_person_yet(client, pat, fran, nia, rae, ada):
+def test_family_navigator_researcher_and_admin_see_nothing_of_a_person_yet(
+    client, pat, fran, nia, rae, ada
+):
     for persona in (fran, nia, rae, ada):
         client.logout()
         sign_in(client, persona)
