@@ -53,7 +53,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:list_episodes": expect(404, anonymous=401, person=200, clinician=200),
     "people:caseload": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:me": expect(404, anonymous=302, person=200, other_person=200),
+    "people:new": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:detail": expect(404, anonymous=302, person=200, clinician=200),
+    "people:episode_admit": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "people:episode_discharge": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "people:care_team_add": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "people:care_team_end": expect(404, anonymous=302, clinician=405, supervisor=405),
     "people:break_glass": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:break_glass_review": expect(404, anonymous=302, supervisor=200),
     "people:break_glass_review_one": expect(404, anonymous=302),
@@ -112,6 +117,7 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "person_id": str(pat.public_id),
         "grant_id": str(grant.public_id),
         "token_id": str(token.pk),
+        "membership_id": str(pat.person.care_team.get(member=dana.user).pk),
     }
     return personas, values
 

@@ -113,14 +113,37 @@ def discharge(episode: Episode, *, on: date, reason: str, by: Any) -> Episode:
 
 
 @transaction.atomic
+def register_person(program: Any, *, by: Any, **details: Any) -> Person:
+    """Create a person's record and put the registering clinician on their care team."""
+    person = Person.objects.create(program=program, **details)
+    audit.record(by, "create", person)
+    add_to_care_team(person, by, by=by)
+    return person
+
+
+@transaction.atomic
 def add_to_care_team(person: Person, member: Any, *, by: Any) -> CareTeamMembership:
     if Role(member.role) not in (Role.CLINICIAN, Role.SUPERVISOR, Role.NAVIGATOR):
         raise InvalidInput("member", "a clinician, supervisor or navigator")
+    if person.care_team.active().filter(member=member).exists():
+        raise InvalidInput("member", "someone not already on the care team")
     membership = CareTeamMembership.objects.create(person=person, member=member)
     audit.record(
         by,
         "create",
         membership,
         detail={"person": str(person.public_id), "member": member.username},
+    )
+    return membership
+
+
+@transaction.atomic
+def end_care_team_membership(
+    membership: CareTeamMembership, *, on: date, by: Any
+) -> CareTeamMembership:
+    membership.ended_on = on
+    membership.save(update_fields=["ended_on"])
+    audit.record(
+        by, "update", membership, detail={"person": str(membership.person.public_id), "ended": True}
     )
     return membership

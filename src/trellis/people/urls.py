@@ -6,7 +6,20 @@ app_name = "people"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("me/", views.me, name="me"),
+    path("people/new/", views.person_new, name="new"),
     path("people/<uuid:person_id>/", views.person_detail, name="detail"),
+    path("people/<uuid:person_id>/episodes/", views.episode_admit, name="episode_admit"),
+    path(
+        "people/<uuid:person_id>/episodes/discharge/",
+        views.episode_discharge,
+        name="episode_discharge",
+    ),
+    path("people/<uuid:person_id>/care-team/", views.care_team_add, name="care_team_add"),
+    path(
+        "people/<uuid:person_id>/care-team/<int:membership_id>/end/",
+        views.care_team_end,
+        name="care_team_end",
+    ),
     path("people/<uuid:person_id>/break-glass/", views.break_glass, name="break_glass"),
     path("supervision/break-glass/", views.break_glass_review, name="break_glass_review"),
     path(
