@@ -16,8 +16,29 @@ def chain(pat):
 
 
 def sql(statement: str, *params) -> None:
+    """Tamper as a database superuser would: on PostgreSQL, past the append-only trigger."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(statement, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_on_postgresql_the_database_refuses_changes_to_the_log(chain):
+    from django.db import DatabaseError, transaction
+
+    if connection.vendor != "postgresql":
+        assert (
+            chain
+        )  # SQLite has no trigger language for this; the hash chain still detects changes
+        return
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE seq = %s", [chain[0].seq])
 
 
 def test_an_intact_chain_verifies_with_exit_0(chain, capsys):
