@@ -17,8 +17,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trellis.core.access import Role
 
@@ -44,7 +42,9 @@ def make_user(username: str, role: Role, **extra: Any) -> Any:
     return user
 
 
-def confirmed_device(user: Any) -> TOTPDevice:
+def confirmed_device(user: Any) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     return TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "phone"})[
         0
     ]
@@ -52,6 +52,8 @@ def confirmed_device(user: Any) -> TOTPDevice:
 
 def sign_in(client: Any, persona: Persona | Any) -> None:
     """Sign in as a persona, with the second factor already passed for staff."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     user = getattr(persona, "user", persona)
     client.force_login(user)
     if user.needs_second_factor:
