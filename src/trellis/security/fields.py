@@ -1,7 +1,8 @@
-"""EncryptedTextField: free text encrypted at rest with the key ring from the environment."""
+"""Encrypted model fields: free text and JSON documents encrypted at rest with the key ring."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -37,3 +38,23 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return key_ring().encrypt(value)
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON document stored encrypted, as EncryptedTextField does for text."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return json.loads(key_ring().decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return key_ring().encrypt(json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from trellis.core.encryption import new_key
-from trellis.security.fields import EncryptedTextField, key_ring
+from trellis.security.fields import EncryptedJSONField, EncryptedTextField, key_ring
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,11 @@ class Report:
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     found = []
     for model in apps.get_models():
-        names = [f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+        names = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, (EncryptedTextField, EncryptedJSONField))
+        ]
         if names:
             found.append((model, names))
     return found
