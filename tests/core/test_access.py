@@ -26,6 +26,11 @@ def test_no_one_reads_a_person_without_a_relationship():
     assert not any(may_read(role, R.NONE) for role in Role)
 
 
+def test_break_glass_access_is_read_only():
+    assert may_read(Role.CLINICIAN, R.BREAK_GLASS)
+    assert not may_write(Role.CLINICIAN, R.BREAK_GLASS)
+
+
 def test_a_person_may_write_their_own_record_and_a_navigator_may_not_write_clinical_data():
     assert may_write(Role.PERSON, R.SELF)
     assert not may_write(Role.NAVIGATOR, R.CARE_TEAM)

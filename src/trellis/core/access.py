@@ -59,10 +59,11 @@ def may_read(role: Role, relationship: Relationship) -> bool:
 
 
 def may_write(role: Role, relationship: Relationship) -> bool:
-    """Clinical writes: the care team's clinicians and supervisors, and the person on their own record."""
+    """Clinical writes: the care team's clinicians and supervisors, and the person on their own
+    record. Break-glass access is read-only: it exists to see, not to change."""
     if relationship is Relationship.CARE_TEAM:
-        return role in (Role.CLINICIAN, Role.SUPERVISOR)
-    return may_read(role, relationship)
+        return role in CLINICAL_ROLES
+    return relationship is Relationship.SELF and role is Role.PERSON
 
 
 def may_break_glass(role: Role, relationship: Relationship) -> bool:

@@ -34,6 +34,11 @@ def test_break_glass_with_a_reason_opens_the_record_and_flags_it_for_review(clie
     assert event.detail == {"grant": str(grant.public_id), "flagged_for_review": True}
     read = AuditEvent.objects.filter(actor=eli.user, action="read", outcome="allowed").get()
     assert read.purpose == "break_glass"
+    assert "Admit to an episode of care" not in response.text, "break-glass access is read-only"
+    admit = client.post(
+        f"/people/{pat.public_id}/episodes/", {"level_of_care": "1.0", "admitted_on": "2026-10-01"}
+    )
+    assert admit.status_code == 404
 
     client.logout()
     sign_in(client, sam)
