@@ -43,7 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # `trellis score auditc --sex female 1 1 1`: answers may follow an option.
+    if (
+        extra
+        and isinstance(getattr(args, "responses", None), list)
+        and not any(e.startswith("--") for e in extra)
+    ):
+        args.responses.extend(extra)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args))
     except InvalidInput as error:

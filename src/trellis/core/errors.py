@@ -4,7 +4,7 @@ and never echoes the offending value, which may be protected data."""
 from __future__ import annotations
 
 
-class InvalidInput(ValueError):
+class InvalidInput(ValueError):  # noqa: N818 - the name the contracts and style guide use
     """Bad input: `field` names where, `allowed` says what would be accepted.
 
     >>> str(InvalidInput("phq9 item 9", "0-3"))
