@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "trellis.accounts",
     "trellis.audit",
     "trellis.people",
+    "trellis.assessments",
+    "trellis.alerts",
 ]
 
 MIDDLEWARE = [

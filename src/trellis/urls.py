@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("trellis.people.urls")),
+    path("", include("trellis.assessments.urls")),
+    path("", include("trellis.alerts.urls")),
 ]
 
 handler400 = errorpages.bad_request

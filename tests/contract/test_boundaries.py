@@ -6,9 +6,25 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "trellis"
-FORBIDDEN_IN_CORE = ("django", "trellis.accounts", "trellis.people", "trellis.audit", "requests", "urllib")
+FORBIDDEN_IN_CORE = (
+    "django",
+    "trellis.accounts",
+    "trellis.people",
+    "trellis.audit",
+    "requests",
+    "urllib",
+)
 # Views read protected rows through access_* and write through actions.*
-PROTECTED_MODELS = {"Person", "Episode", "CareTeamMembership", "BreakGlassAccess", "Intake", "Score", "Alert", "PlacementOverride"}
+PROTECTED_MODELS = {
+    "Person",
+    "Episode",
+    "CareTeamMembership",
+    "BreakGlassAccess",
+    "Intake",
+    "Score",
+    "Alert",
+    "PlacementOverride",
+}
 
 
 def imports(path: Path) -> set[str]:
@@ -23,7 +39,9 @@ def imports(path: Path) -> set[str]:
 
 def test_the_core_imports_no_framework_and_does_no_io():
     offenders = {
-        str(path.relative_to(SRC)): sorted(n for n in imports(path) if n.startswith(FORBIDDEN_IN_CORE))
+        str(path.relative_to(SRC)): sorted(
+            n for n in imports(path) if n.startswith(FORBIDDEN_IN_CORE)
+        )
         for path in (SRC / "core").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
@@ -33,16 +51,26 @@ def test_the_core_never_reads_the_clock():
     calls = []
     for path in (SRC / "core").rglob("*.py"):
         text = path.read_text()
-        calls += [f"{path.name}: {c}" for c in ("datetime.now(", "date.today(", "time.time(") if c in text]
+        calls += [
+            f"{path.name}: {c}" for c in ("datetime.now(", "date.today(", "time.time(") if c in text
+        ]
     assert calls == []
 
 
 def _model_calls(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Attribute) and node.attr in ("get", "create", "update", "delete") and isinstance(node.value, ast.Attribute):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("get", "create", "update", "delete")
+            and isinstance(node.value, ast.Attribute)
+        ):
             owner = node.value
-            if owner.attr == "objects" and isinstance(owner.value, ast.Name) and owner.value.id in PROTECTED_MODELS:
+            if (
+                owner.attr == "objects"
+                and isinstance(owner.value, ast.Name)
+                and owner.value.id in PROTECTED_MODELS
+            ):
                 found.append(f"{owner.value.id}.objects.{node.attr}")
         if isinstance(node, ast.Attribute) and node.attr == "save":
             found.append(".save(")

@@ -62,6 +62,27 @@ MATRIX: dict[str, dict[str, int]] = {
     "people:break_glass": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:break_glass_review": expect(404, anonymous=302, supervisor=200),
     "people:break_glass_review_one": expect(404, anonymous=302),
+    "api-v1:list_instruments": expect(200),
+    "api-v1:get_instrument": expect(200),
+    # GET on the scores address lists them; POST creates (create_score shares the route).
+    "api-v1:create_score": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_scores": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_score": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:create_intake": expect(405),
+    "api-v1:get_intake": expect(404, anonymous=401, clinician=200),
+    "api-v1:override_intake": expect(405),
+    "api-v1:list_alerts": expect(404, anonymous=401, clinician=200),
+    "api-v1:acknowledge_alert": expect(405),
+    "assessments:list": expect(404, anonymous=302, clinician=200),
+    "assessments:section": expect(404, anonymous=302, clinician=200),
+    "assessments:instruments": expect(404, anonymous=302, clinician=200),
+    "assessments:request_full": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "assessments:review": expect(404, anonymous=302, clinician=302),  # completed: on to the result
+    "assessments:result": expect(404, anonymous=302, clinician=200),
+    "assessments:override": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "assessments:self_report_list": expect(404, anonymous=302, person=200, other_person=200),
+    "assessments:self_report": expect(404, anonymous=302, person=200, other_person=200),
+    "alerts:acknowledge": expect(404, anonymous=302, clinician=405, supervisor=405),
     "admin:index": expect(302, admin=200),
 }
 
@@ -97,8 +118,16 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
     from django.utils import timezone
 
     from trellis.accounts.models import ApiToken
+    from trellis.alerts.models import Alert
+    from trellis.assessments import actions as assessment_actions
     from trellis.people.models import BreakGlassAccess
 
+    intake = assessment_actions.start_intake(pat.person, by=dana.user)
+    assessment_actions.complete_intake(intake, by=dana.user)
+    score = assessment_actions.record_score(
+        pat.person, "asq", [True, False, False, False, False], by=pat.user, source="self_report"
+    )
+    alert = Alert.objects.get(event_key__startswith="score:")
     grant = BreakGlassAccess.objects.create(
         person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now()
     )
@@ -118,13 +147,18 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "grant_id": str(grant.public_id),
         "token_id": str(token.pk),
         "membership_id": str(pat.person.care_team.get(member=dana.user).pk),
+        "intake_id": str(intake.public_id),
+        "score_id": str(score.public_id),
+        "alert_id": str(alert.public_id),
+        "section": "person",
+        "instrument_id": "phq9",
     }
     return personas, values
 
 
 def concrete(route: str, values: dict[str, str]) -> str:
     for key, value in values.items():
-        for converter in ("uuid:", "int:", ""):
+        for converter in ("uuid:", "int:", "slug:", ""):
             route = route.replace(f"<{converter}{key}>", value)
     return "/" + route
 

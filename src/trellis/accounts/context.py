@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from trellis.core.access import Role
 
 NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
-    Role.PERSON: [(_("My recovery"), "people:me")],
+    Role.PERSON: [
+        (_("My recovery"), "people:me"),
+        (_("Questionnaires"), "assessments:self_report_list"),
+    ],
     Role.CLINICIAN: [(_("Caseload"), "people:caseload")],
     Role.SUPERVISOR: [
         (_("Caseload"), "people:caseload"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Status
 
 from trellis.accounts.models import IdempotentRequest
 from trellis.core.errors import InvalidInput
@@ -24,13 +25,13 @@ MAX_KEY = 200
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a ninja operation whose result is `(status, body)`."""
+    """Wrap a ninja operation that returns `(status, body)`; the wrapper answers with ninja's Status."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         key = request.META.get(HEADER)
         if not key:
-            return view(request, *args, **kwargs)
+            return Status(*view(request, *args, **kwargs))
         if len(key) > MAX_KEY:
             raise InvalidInput("Idempotency-Key", f"at most {MAX_KEY} characters")
         fingerprint = hashlib.sha256(
@@ -38,9 +39,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         ).hexdigest()
         try:
             with transaction.atomic():
-                return _first(request, view, key, fingerprint, args, kwargs)
+                return Status(*_first(request, view, key, fingerprint, args, kwargs))
         except IntegrityError:
-            return _replay(request, key, fingerprint)
+            return Status(*_replay(request, key, fingerprint))
 
     return wrapped
 

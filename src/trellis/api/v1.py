@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 
 import trellis
-from trellis.api import errors, people
+from trellis.api import assessments, errors, people
 from trellis.api.auth import AUTH
 
 api = NinjaAPI(
@@ -35,3 +35,5 @@ def health(request: HttpRequest) -> Health:
 
 api.add_router("", public)
 api.add_router("", people.router)
+api.add_router("", assessments.public)
+api.add_router("", assessments.router)

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,7 +35,12 @@ STAFF = (Role.CLINICIAN, Role.SUPERVISOR)
 
 @role_required(*STAFF)
 def caseload(request: HttpRequest) -> HttpResponse:
-    people = caseload_of(request.user).prefetch_related("episodes")
+    people = (
+        caseload_of(request.user)
+        .prefetch_related("episodes")
+        .annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)))
+        .order_by("-open_alerts", "family_name", "given_name")
+    )
     audit.record(request.user, "list", object_type="Caseload", detail={"count": len(people)})
     return render(
         request, "people/caseload.html", {"people": people, "today": timezone.localdate()}
@@ -74,6 +80,7 @@ def _detail(
         "discharge_form": forms.get("discharge_form")
         or DischargeForm(initial={"discharged_on": timezone.localdate()}),
         "team_form": forms.get("team_form") or CareTeamForm(),
+        "alerts": person.alerts.open() if may_write(Role(request.user.role), rel) else [],
     }
     return render(request, "people/detail.html", context, status=status)
 

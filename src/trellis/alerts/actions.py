@@ -1,0 +1,50 @@
+"""Raise and acknowledge alerts, audited. One event raises at most one alert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trellis.alerts.models import Alert
+from trellis.audit import log as audit
+from trellis.core.errors import InvalidInput
+from trellis.people.models import Person
+
+
+def raise_alert(
+    person: Person, *, kind: str, severity: str, reasons: list[str], event_key: str, by: Any
+) -> Alert:
+    """Create the alert for this event, or return the one already raised for it."""
+    existing = Alert.objects.filter(person=person, event_key=event_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                person=person,
+                kind=kind,
+                severity=severity,
+                reasons="\n".join(reasons),
+                event_key=event_key,
+            )
+            audit.record(
+                by,
+                "create",
+                alert,
+                detail={"person": str(person.public_id), "kind": kind, "severity": severity},
+            )
+    except IntegrityError:  # raised concurrently by another request for the same event
+        return Alert.objects.get(person=person, event_key=event_key)
+    return alert
+
+
+@transaction.atomic
+def acknowledge_alert(alert: Alert, *, by: Any, note: str) -> Alert:
+    if alert.acknowledged_at is not None:
+        raise InvalidInput("alert", "an alert that is still open")
+    alert.acknowledged_by, alert.acknowledged_at, alert.note = by, timezone.now(), note.strip()
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
+    audit.record(by, "acknowledge", alert, detail={"person": str(alert.person.public_id)})
+    return alert

@@ -1,0 +1,146 @@
+"""The adaptive intake battery: what to ask next, and how many items that spares.
+
+A negative screen (PHQ-2, AUDIT-C) stands in for its full instrument unless the clinician asks
+for the full one. Rules are data (knowledge/battery.yaml); cut-offs are the instruments' own bands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from trellis.core.instruments import instrument, score
+
+Responses = Sequence[int | bool | None]
+
+
+class StepState(StrEnum):
+    TO_SCREEN = "to_screen"  # ask the short screen
+    TO_ASK = "to_ask"  # ask the full instrument (or its remaining items)
+    SCREENED_OUT = "screened_out"  # negative screen: the full instrument is skipped
+    DONE = "done"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    instrument: str
+    state: StepState
+    screen: str | None
+    items_asked: int
+    items_full: int
+    # Items of the full instrument already answered by its screen (they come first).
+    shared_items: int = 0
+
+    @property
+    def next_instrument(self) -> str | None:
+        return {StepState.TO_SCREEN: self.screen, StepState.TO_ASK: self.instrument}.get(self.state)
+
+
+@dataclass(frozen=True, slots=True)
+class Battery:
+    steps: tuple[Step, ...]
+
+    @property
+    def items_asked(self) -> int:
+        return sum(s.items_asked for s in self.steps)
+
+    @property
+    def items_full(self) -> int:
+        return sum(s.items_full for s in self.steps if s.state is not StepState.NOT_APPLICABLE)
+
+    @property
+    def complete(self) -> bool:
+        return all(
+            s.state in (StepState.DONE, StepState.SCREENED_OUT, StepState.NOT_APPLICABLE)
+            for s in self.steps
+        )
+
+    def step(self, instrument_id: str) -> Step:
+        return next(
+            s for s in self.steps if s.instrument == instrument_id or s.screen == instrument_id
+        )
+
+
+def plan(
+    rules: Sequence[Mapping[str, Any]],
+    document: Mapping[str, Any],
+    *,
+    requested_in_full: Sequence[str] = (),
+    settings: Mapping[str, bool] | None = None,
+) -> Battery:
+    """Return where each instrument of the battery stands for this intake document."""
+    answers = document.get("instruments") or {}
+    context = _context(document, settings or {})
+    return Battery(tuple(_step(rule, answers, context, set(requested_in_full)) for rule in rules))
+
+
+def _context(document: Mapping[str, Any], settings: Mapping[str, bool]) -> dict[str, Any]:
+    person = document.get("person") or {}
+    mental = document.get("mental_health") or {}
+    return {
+        "age": person.get("age"),
+        "sex": person.get("sex_at_birth"),
+        "trauma_history": bool(mental.get("trauma_history"))
+        or "ptsd" in (mental.get("diagnoses") or []),
+        **settings,
+    }
+
+
+def _applies(rule: Mapping[str, Any], context: Mapping[str, Any], requested: set[str]) -> bool:
+    if rule["id"] in requested:
+        return True
+    low, high = rule.get("ages", (0, 200))
+    age = context.get("age")
+    if age is not None and not low <= age <= high:
+        return False
+    if rule.get("only_setting") and not context.get(rule["only_setting"]):
+        return False
+    if rule.get("unless_setting") and context.get(rule["unless_setting"]):
+        return False
+    return not rule.get("when") or bool(context.get(rule["when"]))
+
+
+def _step(
+    rule: Mapping[str, Any],
+    answers: Mapping[str, Responses],
+    context: Mapping[str, Any],
+    requested: set[str],
+) -> Step:
+    full_id, screen_id = rule["id"], rule.get("screen")
+    full = len(instrument(full_id).items)
+    shared = int(rule.get("shared_items", 0))
+    if not _applies(rule, context, requested):
+        return Step(full_id, StepState.NOT_APPLICABLE, screen_id, 0, full, shared)
+    if full_id in answers:
+        return Step(full_id, StepState.DONE, screen_id, full, full, shared)
+    if screen_id is None or full_id in requested:
+        return Step(
+            full_id,
+            StepState.TO_ASK,
+            screen_id,
+            shared if screen_id in answers else 0,
+            full,
+            shared,
+        )
+    if screen_id not in answers:
+        return Step(full_id, StepState.TO_SCREEN, screen_id, 0, full, shared)
+    asked = len(answers[screen_id])
+    positive = (
+        score(screen_id, answers[screen_id], _score_context(screen_id, context)).band == "positive"
+    )
+    return Step(
+        full_id,
+        StepState.TO_ASK if positive else StepState.SCREENED_OUT,
+        screen_id,
+        asked,
+        full,
+        shared,
+    )
+
+
+def _score_context(instrument_id: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    sex = context.get("sex")
+    return {"sex": sex} if instrument_id == "auditc" and sex in ("female", "male") else {}
