@@ -1,5 +1,5 @@
 """PHQ-9 and GAD-7 total-score cases published by the University of Washington CIRG
-(shared/data/fhir/questionnaires/score-test-cases-uwcirg-asbi), run through Trellis's scorer."""
+(copied into tests/data/score-test-cases-uwcirg-asbi), run through Trellis's scorer."""
 
 from __future__ import annotations
 
@@ -11,14 +11,7 @@ import yaml
 from trellis.core.errors import InvalidInput
 from trellis.core.instruments import instrument, score
 
-CASES = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "fhir"
-    / "questionnaires"
-    / "score-test-cases-uwcirg-asbi"
-)
+CASES = Path(__file__).resolve().parents[1] / "data" / "score-test-cases-uwcirg-asbi"
 CODES = {"LA6568-5": 0, "LA6569-3": 1, "LA6570-1": 2, "LA6571-9": 3}
 RESULT_KEY = {"phq9": "ScoreFullPhq9", "gad7": "ScoreFullGad7"}
 
@@ -46,7 +39,6 @@ CASE_FILES = [("phq9", "phq9_total_score_case.yml")] + [
 ]
 
 
-@pytest.mark.skipif(not CASES.exists(), reason="the shared test data sits beside the checkout")
 @pytest.mark.parametrize(("instrument_id", "name"), CASE_FILES)
 def test_the_published_total_score_cases_give_the_published_totals(instrument_id, name):
     case = load_case(instrument_id, name)
