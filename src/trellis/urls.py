@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from trellis import errorpages
 from trellis.accounts import views as account_views
+from trellis.api.fhir import fhir
 from trellis.api.v1 import api
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("trellis.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("fhir/", fhir.urls),
     path("admin/", admin.site.urls),
     path("", include("trellis.people.urls")),
     path("", include("trellis.assessments.urls")),

@@ -83,6 +83,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "assessments:self_report_list": expect(404, anonymous=302, person=200, other_person=200),
     "assessments:self_report": expect(404, anonymous=302, person=200, other_person=200),
     "alerts:acknowledge": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "fhir:metadata": expect(200),
+    "fhir:search_questionnaires": expect(200),
+    "fhir:read_questionnaire": expect(200),
+    "fhir:create_questionnaire_response": expect(405),
+    "fhir:api-root": expect(404),
     "admin:index": expect(302, admin=200),
 }
 
@@ -152,6 +157,7 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "alert_id": str(alert.public_id),
         "section": "person",
         "instrument_id": "phq9",
+        "questionnaire_id": "phq9",
     }
     return personas, values
 
