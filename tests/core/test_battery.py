@@ -43,8 +43,8 @@ def test_negative_screens_skip_the_full_instruments_and_count_the_items_spared()
     assert states(battery)["phq9"] is StepState.SCREENED_OUT
     assert states(battery)["audit"] is StepState.SCREENED_OUT
     assert battery.complete
-    # asked 2 + 7 + 3 + 10 + 5 (ASQ counts its five items) of 9 + 7 + 10 + 10 + 5
-    assert (battery.items_asked, battery.items_full) == (2 + 7 + 3 + 10 + 5, 9 + 7 + 10 + 10 + 5)
+    # asked 2 + 7 + 3 + 10 + 4 (the ASQ's acuity item is not asked after four no's) of 9 + 7 + 10 + 10 + 5
+    assert (battery.items_asked, battery.items_full) == (2 + 7 + 3 + 10 + 4, 9 + 7 + 10 + 10 + 5)
 
 
 def test_a_positive_screen_asks_the_rest_of_the_full_instrument():
@@ -78,3 +78,23 @@ def test_trauma_history_brings_the_pcl5():
         states(plan(rules(), doc(mental_health={"trauma_history": True})))["pcl5"]
         is StepState.TO_ASK
     )
+
+
+def test_simulating_the_adaptive_intake_keeps_only_what_it_would_ask():
+    from trellis.core.battery import simulate
+
+    full = {
+        "phq9": [0, 1, 0, 0, 0, 0, 0, 0, 0],
+        "gad7": [0] * 7,
+        "audit": [3, 2, 2, 1, 0, 0, 1, 0, 0, 2],
+        "dast10": [False, False, True] + [False] * 7,
+        "asq": [False] * 4,
+    }
+
+    document, battery = simulate(rules(), doc(), full)
+
+    assert document["instruments"]["phq2"] == [0, 1]
+    assert "phq9" not in document["instruments"]
+    assert document["instruments"]["audit"] == full["audit"]
+    assert battery.complete
+    assert battery.items_asked == 2 + 7 + 10 + 10 + 4

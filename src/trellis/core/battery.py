@@ -115,7 +115,8 @@ def _step(
     if not _applies(rule, context, requested):
         return Step(full_id, StepState.NOT_APPLICABLE, screen_id, 0, full, shared)
     if full_id in answers:
-        return Step(full_id, StepState.DONE, screen_id, full, full, shared)
+        asked = sum(1 for a in answers[full_id] if a is not None) if screen_id is None else full
+        return Step(full_id, StepState.DONE, screen_id, asked, full, shared)
     if screen_id is None or full_id in requested:
         return Step(
             full_id,
@@ -144,3 +145,33 @@ def _step(
 def _score_context(instrument_id: str, context: Mapping[str, Any]) -> dict[str, Any]:
     sex = context.get("sex")
     return {"sex": sex} if instrument_id == "auditc" and sex in ("female", "male") else {}
+
+
+def simulate(
+    rules: Sequence[Mapping[str, Any]],
+    document: Mapping[str, Any],
+    full: Mapping[str, Responses],
+    *,
+    settings: Mapping[str, bool] | None = None,
+) -> tuple[dict[str, Any], Battery]:
+    """Run the adaptive intake against a person's answers to the full battery.
+
+    Return the document with the answers the adaptive intake would have collected, and the
+    final battery (its item counts). `full` holds every applicable full instrument's answers.
+    """
+    current = {**document, "instruments": dict(document.get("instruments") or {})}
+    for _ in range(2 * len(rules) + 1):
+        battery = plan(rules, current, settings=settings)
+        step = next((s for s in battery.steps if s.next_instrument), None)
+        if step is None:
+            return current, battery
+        answers = full[step.instrument]
+        asked = (
+            list(answers[: step.shared_items])
+            if step.state is StepState.TO_SCREEN
+            else list(answers)
+        )
+        current["instruments"][step.next_instrument] = asked  # type: ignore[index]
+    raise RuntimeError(
+        "the battery did not finish"
+    )  # pragma: no cover - every step ends in DONE or SCREENED_OUT

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import User
 from trellis.core.access import Role
-from trellis.people import actions
+from trellis.people import actions, demo_intakes
 from trellis.people.models import Person, Program
 
 DEMO_PASSWORD = "trellis-demo-2026"
@@ -82,6 +82,7 @@ def load(today: date | None = None) -> Loaded:
         if index in (0, 4, 9):
             actions.add_to_care_team(person, staff["navigator"], by=staff["admin"])
         _episodes(person, row, today, by=staff["admin"])
+        _intake(person, index, today, by=clinician)
         loaded.people += 1
     return loaded
 
@@ -112,6 +113,35 @@ def _person(program: Program, row: tuple, today: date, login: str | None) -> Per
         birth_date=birth,
         preferred_language=language,
     )
+
+
+FEMALE = {
+    "María",
+    "Keisha",
+    "Linh",
+    "Aiyana",
+    "Grace",
+    "Hannah",
+    "Fatima",
+    "Rosa",
+    "Brianna",
+    "Emily",
+}
+
+
+def _intake(person: Person, index: int, today: date, by: User) -> None:
+    """A completed intake gathered the adaptive way (fictional answers, see demo_intakes)."""
+    from trellis.assessments import actions as assessments
+
+    sex = "female" if person.given_name in FEMALE else "male"
+    document, _battery = demo_intakes.document_for(
+        index, str(person.public_id), assessments.age_on(person.birth_date, today), sex
+    )
+    intake = assessments.start_intake(person, by=by)
+    assessments.save_document(
+        intake, {**document, "assessed_on": today.isoformat()}, by=by, what="demo"
+    )
+    assessments.complete_intake(intake, by=by)
 
 
 def _episodes(person: Person, row: tuple, today: date, by: User) -> None:  # type: ignore[type-arg]

@@ -30,6 +30,15 @@ def test_demo_data_has_one_login_per_role_named_after_it_and_twenty_people(db):
     assert len(levels) >= 6, "varied situations span most levels of care"
     clinician = User.objects.get(username="clinician")
     assert 0 < Person.objects.filter(care_team__member=clinician).count() < 20
+    from trellis.alerts.models import Alert
+    from trellis.assessments.models import Intake
+
+    intakes = Intake.objects.filter(status="completed")
+    assert intakes.count() == 20
+    assert len({i.level for i in intakes}) >= 4, "varied situations give varied placements"
+    assert Alert.objects.open().filter(severity="urgent").exists(), (
+        "one demo person screens positive for suicide risk"
+    )
 
 
 def test_demo_data_is_loaded_only_into_an_empty_database(db, capsys):
