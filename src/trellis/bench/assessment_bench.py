@@ -15,7 +15,7 @@ def scoring(quick: bool) -> Iterator[Row]:
     """Instrument scorings per second in process; baseline: a bare sum of the same answers."""
     from trellis.core.instruments import score
 
-    rng = random.Random(1)
+    rng = random.Random(1)  # noqa: S311 - reproducible test data, not secrets
     sets = [("phq9", [rng.randint(0, 3) for _ in range(9)]) for _ in range(500)] + [
         ("gad7", [rng.randint(0, 3) for _ in range(7)]) for _ in range(500)
     ]

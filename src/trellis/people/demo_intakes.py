@@ -178,7 +178,7 @@ def document_for(
 ) -> tuple[dict[str, Any], battery.Battery]:
     """The demo person's intake document as the adaptive intake would have gathered it."""
     situation = SITUATIONS[index % len(SITUATIONS)]
-    rng = random.Random(index)
+    rng = random.Random(index)  # noqa: S311 - reproducible fictional data, not secrets
     document = _sections(situation, person_id, age, sex)
     if situation.get("ciwa"):
         document["instruments"] = {"ciwa_ar": situation["ciwa"]}
