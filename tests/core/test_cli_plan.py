@@ -55,3 +55,41 @@ def test_a_file_that_is_not_json_exits_2(capsys, tmp_path):
 
     assert main(["plan", str(path)]) == 2
     assert "must be valid JSON" in capsys.readouterr().err
+
+
+def test_plan_prints_interventions_goals_and_referrals(capsys, tmp_path):
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps({**CASES[10][1], "assessed_on": "2026-11-20"}))
+
+    assert main(["plan", str(path), "--format", "text"]) == 0
+
+    text = capsys.readouterr().out
+    assert "[recommended] med.buprenorphine" in text
+    assert "Problems and goals:" in text
+    assert "Review on 2026-12-20" in text
+
+
+def test_plan_as_a_pdf_in_spanish(tmp_path):
+    import shutil
+    import subprocess
+
+    path, out = tmp_path / "intake.json", tmp_path / "plan.pdf"
+    path.write_text(json.dumps({**CASES[10][1], "assessed_on": "2026-11-20"}))
+
+    assert main(["plan", str(path), "--format", "pdf", "--language", "es", "--out", str(out)]) == 0
+
+    assert out.read_bytes().startswith(b"%PDF")
+    assert shutil.which("pdftotext"), "poppler-utils is installed by make test"
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Mi plan de recuperación" in text
+    assert "988" in text
+
+
+def test_a_pdf_needs_an_output_file(capsys, tmp_path):
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(CASES[1][1]))
+
+    assert main(["plan", str(path), "--format", "pdf"]) == 2
+    assert capsys.readouterr().err == "trellis plan: --out must be a file name for the PDF\n"

@@ -13,7 +13,6 @@ from django.utils import timezone
 from trellis.alerts import actions as alerts
 from trellis.assessments.models import Intake, IntakeStatus, PlacementOverride, Score, ScoreSource
 from trellis.audit import log as audit
-from trellis.core import assessment as core_assessment
 from trellis.core import intake as core_intake
 from trellis.core.errors import InvalidInput
 from trellis.core.instruments import score as score_responses
@@ -97,7 +96,7 @@ def request_in_full(intake: Intake, instrument_id: str, *, by: Any) -> Intake:
 def complete_intake(intake: Intake, *, by: Any) -> Intake:
     """Assess the intake, store the result and its scores, and alert the care team when urgent."""
     _check_draft(intake)
-    result = core_assessment.assess_intake(intake.document).as_plan_dict(kb_version())
+    result = make_plan(intake.document)
     intake.result, intake.status, intake.completed_at = (
         result,
         IntakeStatus.COMPLETED,
@@ -214,6 +213,21 @@ def _store_score(
 def _context(document: dict[str, Any], instrument_id: str) -> dict[str, Any]:
     sex = (document.get("person") or {}).get("sex_at_birth")
     return {"sex": sex} if instrument_id == "auditc" and sex in ("female", "male") else {}
+
+
+def make_plan(document: dict[str, Any]) -> dict[str, Any]:
+    """The plan document for an intake (contracts/plan.md), from the current knowledge base."""
+    from trellis.core.planning import generate
+    from trellis.knowledge import placement_rules, plan_rules
+    from trellis.knowledge.interventions import knowledge_base
+
+    return generate(
+        document,
+        knowledge_base(),
+        placement_rules=placement_rules(),
+        plan_rules=plan_rules(),
+        today=timezone.localdate(),
+    )
 
 
 def kb_version() -> str:

@@ -153,13 +153,9 @@ def review(request: HttpRequest, intake_id: UUID) -> HttpResponse:
 
 
 def _preview(intake: Intake) -> tuple[dict[str, Any] | None, list[str]]:
-    from trellis.core import assessment as core_assessment
-
     try:
         checked = core_intake.validate(intake.document)
-        return core_assessment.assess_intake(intake.document).as_plan_dict(
-            actions.kb_version()
-        ), list(checked.missing)
+        return actions.make_plan(intake.document), list(checked.missing)
     except InvalidInput:
         return None, []
 

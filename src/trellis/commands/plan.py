@@ -1,8 +1,5 @@
-"""`trellis plan INTAKE.json [--format json|text] [--out FILE]`: intake → plan document.
-
-This release fills the assessment parts of plan.md (placement, dimensions, safety, missing);
-problems, goals, interventions and referrals are empty lists until the plan generator lands.
-"""
+"""`trellis plan INTAKE.json [--format json|text|pdf] [--out FILE] [--language en|es]`:
+intake → plan document (contracts/plan.md), generated with the current knowledge base."""
 
 from __future__ import annotations
 
@@ -17,24 +14,31 @@ from trellis.core.errors import InvalidInput
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("plan", help="intake → plan document (contracts/plan.md)")
     parser.add_argument("intake", help="an intake document (trellis.intake/1) as JSON")
-    parser.add_argument("--format", choices=["json", "text"], default="json")
+    parser.add_argument("--format", choices=["json", "text", "pdf"], default="json")
+    parser.add_argument(
+        "--language", choices=["en", "es"], default="en", help="language of the plan's plain text"
+    )
     parser.add_argument("--out", help="write to this file instead of standard output")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from trellis.core.assessment import assess_intake
-    from trellis.knowledge import version
-
     document = _read(args.intake)
     try:
-        plan = assess_intake(document).as_plan_dict(version())
+        plan = make_plan(document, language=args.language)
     except InvalidInput as error:
         raise InvalidInput(
             f"{args.intake}: {error.field}",
             error.allowed,
             message=f"{args.intake}: {error.message}",
         ) from None
+    if args.format == "pdf":
+        from trellis.plans.pdf import render_pdf
+
+        if not args.out:
+            raise InvalidInput("--out", "a file name for the PDF")
+        Path(args.out).write_bytes(render_pdf(plan, language=args.language))
+        return 0
     output = (
         json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
         if args.format == "json"
@@ -45,6 +49,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(output, end="")
     return 0
+
+
+def make_plan(document: Any, *, language: str = "en") -> dict[str, Any]:
+    from datetime import date
+
+    from trellis.core.planning import generate
+    from trellis.knowledge import placement_rules, plan_rules
+    from trellis.knowledge.interventions import knowledge_base
+
+    # The clock is read here, at the edge: only an intake without assessed_on needs it.
+    today = date.today()  # noqa: DTZ011 - a calendar date for due dates, not a timestamp
+    return generate(
+        document,
+        knowledge_base(),
+        placement_rules=placement_rules(),
+        plan_rules=plan_rules(),
+        today=today,
+        language=language,
+    )
 
 
 def _read(name: str) -> Any:
@@ -79,6 +102,25 @@ def as_text(plan: dict[str, Any]) -> str:
         + (f" ({'; '.join(d['reasons'])})" if d["reasons"] else "")
         for d in plan["dimensions"]
     ]
+    if plan["problems"]:
+        lines += ["", "Problems and goals:"]
+        for goal in plan["goals"]:
+            lines.append(
+                f"  {goal['id']} {goal['statement']} — {goal['measure']}: {goal['target']} by {goal['due']} ({goal['owner']})"
+            )
+    if plan["interventions"]:
+        lines += ["", "Interventions:"]
+        for item in plan["interventions"]:
+            lines.append(
+                f"  [{item['status']}] {item['code']} {item['name']} ({item['evidence']}) — because {'; '.join(item['because'])}"
+            )
+            lines += [f"      {reason}" for reason in item["contraindications"]]
+            if item["alternatives"]:
+                lines.append(f"      alternatives: {', '.join(item['alternatives'])}")
+    if plan["referrals"]:
+        lines += ["", "Referrals:"] + [f"  {r['code']}: {r['need']}" for r in plan["referrals"]]
+    if plan["review_on"]:
+        lines += ["", f"Review on {plan['review_on']}"]
     if plan["missing"]:
         lines += ["", "Missing (would change the plan):"] + [f"  - {m}" for m in plan["missing"]]
     return "\n".join(lines) + "\n"

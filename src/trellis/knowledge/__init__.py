@@ -33,3 +33,11 @@ def placement_rules() -> dict[str, object]:
                 f"placement.yaml: minimum_level {n}: needs five known levels (risk 0-4)"
             )
     return data
+
+
+@cache
+def plan_rules() -> dict[str, object]:
+    """Problem and goal templates and review intervals (plan.yaml)."""
+    import yaml
+
+    return yaml.safe_load(Path(__file__).with_name("plan.yaml").read_text(encoding="utf-8"))

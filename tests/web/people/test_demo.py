@@ -78,7 +78,9 @@ def test_trellis_run_migrates_loads_demo_data_and_serves(tmp_path):
                 break
         health = json.loads(_get_when_up(f"http://127.0.0.1:{port}/api/v1/health"))
         assert health["status"] == "ok"
-        assert ":root" in _get_when_up(f"http://127.0.0.1:{port}/static/trellis/trellis.css"), "assets are served locally"
+        assert ":root" in _get_when_up(f"http://127.0.0.1:{port}/static/trellis/trellis.css"), (
+            "assets are served locally"
+        )
         assert any("Loaded demo data: 20 people" in line for line in lines)
         assert (tmp_path / "trellis.sqlite3").exists()
     finally:
