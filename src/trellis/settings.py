@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "trellis.people",
     "trellis.assessments",
     "trellis.alerts",
+    "trellis.plans",
 ]
 
 MIDDLEWARE = [

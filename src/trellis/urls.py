@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("trellis.people.urls")),
     path("", include("trellis.assessments.urls")),
     path("", include("trellis.alerts.urls")),
+    path("", include("trellis.plans.urls")),
 ]
 
 handler400 = errorpages.bad_request

@@ -88,6 +88,18 @@ MATRIX: dict[str, dict[str, int]] = {
     "fhir:read_questionnaire": expect(200),
     "fhir:create_questionnaire_response": expect(405),
     "fhir:api-root": expect(404),
+    "api-v1:list_plans": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_plan": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:decide": expect(405),
+    "api-v1:change": expect(405),
+    "plans:current": expect(404, anonymous=302, person=302, clinician=302),
+    "plans:detail": expect(404, anonymous=302, person=200, clinician=200),
+    "plans:decide": expect(404, anonymous=302, person=200, clinician=200),
+    "plans:withdraw": expect(405, anonymous=302),
+    "plans:deviate": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "plans:cosign": expect(404, anonymous=302, supervisor=405),
+    "plans:compare": expect(404, anonymous=302, person=200, clinician=200),
+    "plans:pdf": expect(404, anonymous=302, person=200, clinician=200),
     "admin:index": expect(302, admin=200),
 }
 
@@ -133,6 +145,18 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         pat.person, "asq", [True, False, False, False, False], by=pat.user, source="self_report"
     )
     alert = Alert.objects.get(event_key__startswith="score:")
+    from trellis.plans.models import Plan
+
+    plan = Plan.objects.get(person=pat.person)
+    decision = plan.decisions.create(
+        code="psy.mi",
+        decision="consent",
+        language="en",
+        kb_version="x",
+        text_shown={},
+        teach_back="t",
+        decided_by=pat.user,
+    )
     grant = BreakGlassAccess.objects.create(
         person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now()
     )
@@ -158,6 +182,9 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "section": "person",
         "instrument_id": "phq9",
         "questionnaire_id": "phq9",
+        "plan_id": str(plan.public_id),
+        "other_id": str(plan.public_id),
+        "decision_id": str(decision.public_id),
     }
     return personas, values
 

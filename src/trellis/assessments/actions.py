@@ -125,6 +125,9 @@ def complete_intake(intake: Intake, *, by: Any) -> Intake:
             reasons=[*result["safety"]["flags"], *result["placement"]["rationale"][:1]],
         )
     audit.record(by, "complete", intake, detail={"level": intake.level, "urgent": intake.urgent})
+    from trellis.plans.actions import plan_from_intake
+
+    plan_from_intake(intake, by=by)
     return intake
 
 
@@ -150,6 +153,7 @@ def override_placement(intake: Intake, *, level: str, reason: str, by: Any) -> P
     }
     intake.level = level
     intake.save(update_fields=["result", "level"])
+    _override_current_plan(intake, by=by)
     audit.record(by, "override", intake, detail={"from": recommended, "to": level})
     return override
 
@@ -238,3 +242,14 @@ def kb_version() -> str:
 
 def cssrs_licensed() -> bool:
     return bool(settings.CSSRS_LICENSED)
+
+
+def _override_current_plan(intake: Intake, *, by: Any) -> None:
+    """An override of the level also makes a new plan version that carries it."""
+    from trellis.plans.actions import new_version
+    from trellis.plans.models import Plan
+
+    current = Plan.objects.filter(person=intake.person).current()
+    if current is not None:
+        document = {**current.document, "placement": intake.result["placement"]}
+        new_version(intake.person, document, by=by, change=f"level overridden to {intake.level}")
