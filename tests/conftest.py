@@ -135,3 +135,21 @@ def quinn(program: Any, eli: Persona) -> Persona:
     person = _person(program, "Quinn", user)
     CareTeamMembership.objects.create(person=person, member=eli.user)
     return Persona(user, person)
+
+
+@pytest.fixture
+def plan(pat, dana):
+    """Pat's plan, version 1, from a completed intake (heroin use disorder, own words given)."""
+    from trellis.assessments import actions as assessments
+    from trellis.plans.models import Plan
+
+    intake = assessments.start_intake(pat.person, by=dana.user)
+    document = {
+        **intake.document,
+        "assessed_on": "2026-11-20",
+        "substances": [{"substance": "heroin", "dsm5_criteria_count": 7}],
+        "preferences": {"goals_in_own_words": "Be there for my kids"},
+    }
+    assessments.save_document(intake, document, by=dana.user, what="test")
+    assessments.complete_intake(intake, by=dana.user)
+    return Plan.objects.get(person=pat.person)
