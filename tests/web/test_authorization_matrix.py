@@ -91,6 +91,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:list_plans": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:get_plan": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:decide": expect(405),
+    "api-v1:plan_as_fhir": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:change": expect(405),
     "plans:current": expect(404, anonymous=302, person=302, clinician=302),
     "plans:detail": expect(404, anonymous=302, person=200, clinician=200),

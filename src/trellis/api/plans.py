@@ -112,3 +112,12 @@ def change(request: HttpRequest, plan_id: UUID, payload: ChangeIn) -> dict[str, 
             by=request.user,
         )
     )
+
+
+@router.get("/plans/{plan_id}/fhir", response={200: dict[str, Any], 401: Error, 404: Error})
+def plan_as_fhir(request: HttpRequest, plan_id: UUID) -> dict[str, Any]:
+    """The plan version as a FHIR R4 Bundle: CarePlan, Goal and ServiceRequest resources."""
+    from trellis.core.fhir.careplan import bundle
+
+    plan = access_plan(request.user, plan_id)
+    return bundle(plan.document, plan_id=str(plan.public_id), patient_id=str(plan.person.public_id))

@@ -76,3 +76,17 @@ def test_outsiders_get_404(client, plan, eli, pat):
         ).status_code
         == 404
     )
+
+
+def test_the_plan_is_available_as_a_fhir_bundle_and_by_cli(client, plan, pat, capsys):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from trellis.cli import main
+
+    fhir = client.get(f"/api/v1/plans/{plan.public_id}/fhir", **bearer(pat.user)).json()
+    Bundle.model_validate(fhir)
+    assert fhir["entry"][0]["resource"]["subject"]["reference"] == f"Patient/{pat.public_id}"
+
+    assert main(["fhir", "export", str(pat.public_id)]) == 0
+    assert json.loads(capsys.readouterr().out)["entry"][0]["resource"]["resourceType"] == "CarePlan"
+    assert main(["fhir", "export", "00000000-0000-4000-8000-000000000000"]) == 2
