@@ -15,12 +15,13 @@ from trellis.accounts.decorators import role_required
 from trellis.core import plan_changes
 from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
+from trellis.core.preferences import mismatches
 from trellis.knowledge.interventions import knowledge_base
 from trellis.people.access import access_person
 from trellis.plans import actions
 from trellis.plans.access import access_plan
 from trellis.plans.forms import DecisionForm, DeviationForm
-from trellis.plans.models import Plan
+from trellis.plans.models import Plan, PlanDeviation
 
 CLINICAL = (Role.CLINICIAN, Role.SUPERVISOR)
 
@@ -76,6 +77,8 @@ def _detail(
         "own_words": (plan.intake.document.get("preferences") or {}).get("goals_in_own_words")
         if plan.intake
         else None,
+        "mismatches": mismatches(plan.intake.document, plan.document) if plan.intake else [],
+        "deviation_count": PlanDeviation.objects.filter(plan__person=plan.person).count(),
     }
     return render(request, "plans/detail.html", context, status=status)
 

@@ -20,6 +20,9 @@ def test_the_plan_page_shows_the_options_the_goals_and_the_persons_own_words(cli
     assert response.status_code == 200
     assert "Buprenorphine (sublingual) for opioid use disorder" in response.text
     assert "Be there for my kids" in response.text
+    assert (
+        "Where preferences and the recommendation differ" not in response.text
+    )  # no preference given
     assert AuditEvent.objects.filter(
         actor=dana.user, object_type="Plan", outcome="allowed"
     ).exists()
@@ -127,6 +130,9 @@ def test_a_clinician_change_needs_a_reason_is_counted_and_makes_a_readable_diff(
     assert PlanDeviation.objects.filter(by=dana.user, code="psy.cm").count() == 1
     compare = client.get(f"/plans/{plan.public_id}/compare/{newest.public_id}/")
     assert "psy.cm: consider → recommended" in compare.text
+    assert (
+        "1 change from the knowledge base so far." in client.get(f"/plans/{newest.public_id}/").text
+    )
 
 
 def test_two_clinicians_editing_the_same_version_cannot_overwrite_each_other(
@@ -184,3 +190,25 @@ def test_outsiders_and_family_cannot_see_or_change_the_plan(client, plan, eli, f
             == 404
         )
     assert not PlanDecision.objects.exists()
+
+
+def test_a_mismatch_between_preference_and_recommendation_is_shown_on_the_plan(client, pat, dana):
+    from trellis.assessments import actions as assessments
+
+    intake = assessments.start_intake(pat.person, by=dana.user)
+    document = {
+        **intake.document,
+        "substances": [{"substance": "alcohol", "dsm5_criteria_count": 8}],
+        "environment": {"housing": "homeless"},
+        "preferences": {"prefers": ["telehealth"]},
+    }
+    assessments.save_document(intake, document, by=dana.user, what="test")
+    assessments.complete_intake(intake, by=dana.user)
+    sign_in(client, dana)
+
+    response = client.get(f"/people/{pat.public_id}/plan/", follow=True)
+
+    assert (
+        "prefers telehealth, but the recommended level 3.5 is residential or inpatient"
+        in response.text
+    )
