@@ -209,6 +209,6 @@ def test_a_mismatch_between_preference_and_recommendation_is_shown_on_the_plan(c
     response = client.get(f"/people/{pat.public_id}/plan/", follow=True)
 
     assert (
-        "prefers telehealth, but the recommended level 3.5 is residential or inpatient"
+        "prefers telehealth, but the recommended level 3.1 is residential or inpatient"
         in response.text
     )
