@@ -28,7 +28,8 @@ STAFF = [
     ("family", Role.FAMILY, "Fran", "Jordan"),
 ]
 
-# (given, family, age, language, level of care or None, days since admission, discharged reason or "")
+# (given, family, age, language, a level marker (None: not admitted), days since admission,
+#  discharge reason or ""). The episode's level of care is the one the person's intake recommends.
 PEOPLE = [
     ("Pat", "Jordan", 34, "en", "1.0", 40, ""),
     ("María", "González", 29, "es", "2.1", 12, ""),
@@ -81,8 +82,8 @@ def load(today: date | None = None) -> Loaded:
             actions.add_to_care_team(person, member, by=staff["admin"])
         if index in (0, 4, 9):
             actions.add_to_care_team(person, staff["navigator"], by=staff["admin"])
-        _episodes(person, row, today, by=staff["admin"])
-        _intake(person, index, today, by=clinician)
+        level = _intake(person, index, today, by=clinician)
+        _episodes(person, row, today, by=staff["admin"], level=level)
         loaded.people += 1
     return loaded
 
@@ -129,8 +130,9 @@ FEMALE = {
 }
 
 
-def _intake(person: Person, index: int, today: date, by: User) -> None:
-    """A completed intake gathered the adaptive way (fictional answers, see demo_intakes)."""
+def _intake(person: Person, index: int, today: date, by: User) -> str:
+    """A completed intake gathered the adaptive way (fictional answers, see demo_intakes);
+    return the level of care it recommends."""
     from trellis.assessments import actions as assessments
 
     sex = "female" if person.given_name in FEMALE else "male"
@@ -141,12 +143,13 @@ def _intake(person: Person, index: int, today: date, by: User) -> None:
     assessments.save_document(
         intake, {**document, "assessed_on": today.isoformat()}, by=by, what="demo"
     )
-    assessments.complete_intake(intake, by=by)
+    return assessments.complete_intake(intake, by=by).level
 
 
-def _episodes(person: Person, row: tuple, today: date, by: User) -> None:  # type: ignore[type-arg]
-    *_, level, days, discharged = row
-    if level is None:
+def _episodes(person: Person, row: tuple, today: date, by: User, level: str) -> None:  # type: ignore[type-arg]
+    """Admit at the intake's recommended level (people listed without a level are not admitted)."""
+    *_, listed_level, days, discharged = row
+    if listed_level is None:
         return
     episode = actions.admit(person, level_of_care=level, on=today - timedelta(days=days), by=by)
     if discharged:
