@@ -1,24 +1,17 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
 from trellis.assessments.models import Intake, Score
+from trellis.core.ids import parse_uuid
 from trellis.people.access import access_person
-
-
-def _uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def access_intake(user: Any, intake_id: object, *, write: bool = False) -> Intake:
     """The intake, if `user` may see (or change) its person's record; 404 otherwise, audited."""
-    public_id = _uuid(intake_id)
+    public_id = parse_uuid(intake_id)
     intake = (
         Intake.objects.current().filter(public_id=public_id).select_related("person").first()
         if public_id
@@ -32,7 +25,7 @@ def access_intake(user: Any, intake_id: object, *, write: bool = False) -> Intak
 
 
 def access_score(user: Any, score_id: object) -> Score:
-    public_id = _uuid(score_id)
+    public_id = parse_uuid(score_id)
     found = (
         Score.objects.filter(public_id=public_id, entered_in_error=False)
         .select_related("person")

@@ -6,7 +6,6 @@ record exists. The rule itself is `trellis.core.access`; this module only finds 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from django.http import Http404
 from trellis.audit import log as audit
 from trellis.audit.models import Outcome
 from trellis.core.access import Relationship, Role, may_read, may_write, purpose_for
+from trellis.core.ids import parse_uuid
 from trellis.people.models import BreakGlassAccess, CareTeamMembership, Person
 
 
@@ -29,9 +29,8 @@ def relationship(user: Any, person: Person) -> Relationship:
 
 
 def find_person(person_id: object) -> Person | None:
-    try:
-        public_id = uuid.UUID(str(person_id))
-    except ValueError:
+    public_id = parse_uuid(person_id)
+    if public_id is None:
         return None
     return Person.objects.filter(public_id=public_id).select_related("program").first()
 
