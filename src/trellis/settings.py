@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "trellis.assessments",
     "trellis.alerts",
     "trellis.plans",
+    "trellis.recovery",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,31 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _task_queue():  # noqa: ANN202 - a huey instance
+    """Background tasks: SQLite in-process by default (no extra server), Redis when REDIS_URL is set."""
+    from huey import RedisHuey, SqliteHuey
+
+    if REDIS_URL:
+        return RedisHuey("trellis", url=REDIS_URL)
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("trellis", filename=str(STATE_DIR / "tasks.sqlite3"))
+
+
+HUEY = _task_queue()
+
+# Mail: written to files under .trellis/mail by default; set EMAIL_BACKEND and EMAIL_HOST etc. to send.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = STATE_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trellis <no-reply@localhost>")
+# The address links in messages point to.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # A site records here that it holds the C-SSRS electronic-use licence (instruments.md).
 CSSRS_LICENSED = envbool("TRELLIS_CSSRS_LICENSED", "False")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("trellis.assessments.urls")),
     path("", include("trellis.alerts.urls")),
     path("", include("trellis.plans.urls")),
+    path("", include("trellis.recovery.urls")),
 ]
 
 handler400 = errorpages.bad_request

@@ -52,7 +52,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:get_person": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:list_episodes": expect(404, anonymous=401, person=200, clinician=200),
     "people:caseload": expect(404, anonymous=302, clinician=200, supervisor=200),
-    "people:me": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:home": expect(404, anonymous=302, person=200, other_person=200),
     "people:new": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:detail": expect(404, anonymous=302, person=200, clinician=200),
     "people:episode_admit": expect(404, anonymous=302, clinician=405, supervisor=405),

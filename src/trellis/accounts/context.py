@@ -12,7 +12,7 @@ from trellis.core.access import Role
 
 NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
     Role.PERSON: [
-        (_("My recovery"), "people:me"),
+        (_("My recovery"), "recovery:home"),
         (_("Questionnaires"), "assessments:self_report_list"),
     ],
     Role.CLINICIAN: [(_("Caseload"), "people:caseload")],

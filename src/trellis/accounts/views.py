@@ -115,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     role = Role(request.user.role)
     if role is Role.PERSON:
-        return redirect("people:me")
+        return redirect("recovery:home")
     if role in (Role.CLINICIAN, Role.SUPERVISOR):
         return redirect("people:caseload")
     return render(request, "accounts/dashboard.html")

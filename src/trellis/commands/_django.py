@@ -14,3 +14,23 @@ def setup(*, migrate: bool = True) -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+
+
+def start_task_consumer() -> object:
+    """Run the background-task consumer in this process, in threads (the embedded default).
+
+    Huey installs signal handlers when it starts; the server's own handlers are put back so
+    Ctrl+C still stops the server (the consumer's threads are daemons and stop with it).
+    """
+    import signal
+
+    from huey.contrib.djhuey import HUEY
+
+    import trellis.recovery.tasks  # noqa: F401 - registers the periodic tasks
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer = HUEY.create_consumer(workers=1, worker_type="thread", periodic=True)
+    consumer.start()
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+    return consumer

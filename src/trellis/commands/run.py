@@ -17,12 +17,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     _django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from trellis.people import demo
 
     if not args.no_demo and demo.database_is_empty():
         print(demo.load().summary())
+    if not settings.REDIS_URL:  # with Redis, run the consumer as its own process (README)
+        _django.start_task_consumer()
     print(f"Trellis is at http://{args.host}:{args.port}/  (demo logins: see README.md)")
     # Static files are served by the app itself here; a production proxy serves `collectstatic` output.
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, insecure_serving=True)

@@ -5,7 +5,6 @@ from trellis.people import views
 app_name = "people"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
-    path("me/", views.me, name="me"),
     path("people/new/", views.person_new, name="new"),
     path("people/<uuid:person_id>/", views.person_detail, name="detail"),
     path("people/<uuid:person_id>/episodes/", views.episode_admit, name="episode_admit"),

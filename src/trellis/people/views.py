@@ -47,17 +47,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.PERSON)
-def me(request: HttpRequest) -> HttpResponse:
-    own = Person.objects.filter(user=request.user).first()
-    if own is None:
-        raise Http404
-    person = access_person(request.user, own.public_id)
-    return render(
-        request, "people/me.html", {"person": person, "episode": person.current_episode()}
-    )
-
-
 @login_required
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = access_person(request.user, person_id)

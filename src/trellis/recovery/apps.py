@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecoveryConfig(AppConfig):
+    name = "trellis.recovery"
+    verbose_name = "Self-management tools"
