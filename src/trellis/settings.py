@@ -237,7 +237,7 @@ if PRODUCTION:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-def _task_queue():  # noqa: ANN202 - a huey instance
+def _task_queue():
     """Background tasks: SQLite in-process by default (no extra server), Redis when REDIS_URL is set."""
     from huey import RedisHuey, SqliteHuey
 

@@ -52,7 +52,6 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:get_person": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:list_episodes": expect(404, anonymous=401, person=200, clinician=200),
     "people:caseload": expect(404, anonymous=302, clinician=200, supervisor=200),
-    "recovery:home": expect(404, anonymous=302, person=200, other_person=200),
     "people:new": expect(404, anonymous=302, clinician=200, supervisor=200),
     "people:detail": expect(404, anonymous=302, person=200, clinician=200),
     "people:episode_admit": expect(404, anonymous=302, clinician=405, supervisor=405),
@@ -101,6 +100,41 @@ MATRIX: dict[str, dict[str, int]] = {
     "plans:cosign": expect(404, anonymous=302, supervisor=405),
     "plans:compare": expect(404, anonymous=302, person=200, clinician=200),
     "plans:pdf": expect(404, anonymous=302, person=200, clinician=200),
+    # The person's own app: each person reaches only their own tools (pat's ids below).
+    "recovery:home": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:checkin": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:checkins": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:journal": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:insights": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:goals": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:coping": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:exercise": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:relapse_prevention": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:wallet_card": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:lifestyle": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:self_care": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:assertive": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:problems": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:compassion": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:mindfulness": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:timeline": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:crisis": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:reminders": expect(404, anonymous=302, person=200, other_person=200),
+    "recovery:checkin_edit": expect(404, anonymous=302, person=200),
+    "recovery:support": expect(404, anonymous=302, person=200),
+    "recovery:goal": expect(404, anonymous=302, person=200),
+    "recovery:problem": expect(404, anonymous=302, person=200),
+    "recovery:self_care_mark": expect(404, anonymous=302, person=405, other_person=405),
+    "recovery:manifest": expect(200),
+    "recovery:service_worker": expect(200),
+    "recovery:care_team": expect(404, anonymous=302, clinician=200),
+    # GET on the check-ins and journal addresses lists them; POST creates (shares the route).
+    "api-v1:create_checkin": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_checkins": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_checkin": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:create_journal_entry": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_journal": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_journal_entry": expect(404, anonymous=401, person=200, clinician=200),
     "admin:index": expect(302, admin=200),
 }
 
@@ -161,6 +195,33 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
     grant = BreakGlassAccess.objects.create(
         person=quinn.person, user=eli.user, reason="emergency visit", expires_at=timezone.now()
     )
+    from trellis.recovery.models import CheckIn, Goal, JournalEntry, SelfCareActivity, Worksheet
+
+    checkin = CheckIn.objects.create(
+        person=pat.person, day=timezone.localdate(), craving=8, mood=4, sleep_hours=6, used=False
+    )
+    entry = JournalEntry.objects.create(
+        person=pat.person,
+        at=timezone.now(),
+        craving=6,
+        text="hard evening",
+        shared_with_care_team=True,
+    )
+    goal = Goal.objects.create(
+        person=pat.person,
+        statement="Walk daily",
+        measure="walks",
+        target="5 a week",
+        confidence=7,
+        reason="health",
+        due=timezone.localdate(),
+    )
+    sheet = Worksheet.objects.create(
+        person=pat.person, kind="problem", document={"problem": "rent"}
+    )
+    activity = SelfCareActivity.objects.create(
+        person=pat.person, title="Park", kind="enjoyable", planned_for=timezone.localdate()
+    )
     token = ApiToken.objects.create(user=pat.user, name="t", key_hash="x" * 64, hint="trl_x")
     personas = {
         "person": pat,
@@ -186,6 +247,12 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "plan_id": str(plan.public_id),
         "other_id": str(plan.public_id),
         "decision_id": str(decision.public_id),
+        "checkin_id": str(checkin.public_id),
+        "entry_id": str(entry.public_id),
+        "goal_id": str(goal.public_id),
+        "worksheet_id": str(sheet.public_id),
+        "activity_id": str(activity.public_id),
+        "exercise_id": "paced-breathing",
     }
     return personas, values
 

@@ -59,7 +59,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         first: dict[str, Any] = exc.errors[0] if exc.errors else {}
-        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        where = [str(p) for p in first.get("loc", ())[1:]]
+        if where[:1] == ["payload"]:  # the body parameter's name is not part of the document
+            where = where[1:]
+        field = ".".join(where) or None
         message = f"{field or 'request'}: {first.get('msg', 'invalid input')}"
         return error(api, request, 422, "invalid", message, field)
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 
 import trellis
-from trellis.api import assessments, errors, people, plans
+from trellis.api import assessments, errors, people, plans, recovery
 from trellis.api.auth import AUTH
 
 api = NinjaAPI(
@@ -38,3 +38,4 @@ api.add_router("", people.router)
 api.add_router("", assessments.public)
 api.add_router("", assessments.router)
 api.add_router("", plans.router)
+api.add_router("", recovery.router)

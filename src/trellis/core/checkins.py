@@ -93,7 +93,8 @@ def check_checkin(
     note = _text(data.get("note"), "note", problems)
     if problems.by_field:
         return None, problems
-    assert day is not None and craving is not None and mood is not None and sleep is not None
+    if day is None or craving is None or mood is None or sleep is None or used is None:
+        raise AssertionError("checked above")
     return (
         CheckIn(day, craving, mood, sleep, bool(used), amount, chosen, uses, note),
         problems,
@@ -123,7 +124,8 @@ def check_journal(
         problems.add("text", "some words about what happened, or at least one trigger")
     if problems.by_field:
         return None, problems
-    assert isinstance(at, datetime) and craving is not None
+    if not isinstance(at, datetime) or craving is None:
+        raise AssertionError("checked above")
     return JournalEntry(at, craving, chosen, situation, uses, text), problems
 
 

@@ -59,7 +59,8 @@ def check_goal(
         problems.add("due", "a date on or before the long-term goal's date")
     if problems.by_field:
         return None, problems
-    assert isinstance(due, date) and isinstance(confidence, int)
+    if not isinstance(due, date) or not isinstance(confidence, int):
+        raise AssertionError("checked above")
     return Goal(statement, measure, target, confidence, reason, due), problems
 
 

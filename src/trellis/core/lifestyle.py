@@ -75,7 +75,7 @@ def _summary(start: date, logs: list[Log]) -> Week:
     )
 
 
-def _per_day(logs: list[Log], amount) -> dict[date, Decimal]:  # noqa: ANN001
+def _per_day(logs: list[Log], amount) -> dict[date, Decimal]:
     """Sum each day's logs (two naps are one night's sleep), so the mean is per day."""
     days: dict[date, Decimal] = defaultdict(Decimal)
     for log in logs:

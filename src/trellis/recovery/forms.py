@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from trellis.core import checkins as core
 from trellis.core import goals as core_goals

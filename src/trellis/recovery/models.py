@@ -25,6 +25,9 @@ class Owned(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:  # never the content: it is the person's own words
+        return f"{type(self).__name__} {self.public_id}"
+
 
 class CheckIn(Owned):
     """The daily check-in. One per person per day; a second one for the same day is refused."""
@@ -111,6 +114,9 @@ class GoalProgress(models.Model):
     class Meta:
         ordering = ["-on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"GoalProgress {self.pk}"
+
 
 class RelapsePreventionPlan(models.Model):
     """One per person: warning signs, high-risk situations with responses, people, reasons."""
@@ -122,6 +128,9 @@ class RelapsePreventionPlan(models.Model):
     reasons = EncryptedJSONField(default=list)  # [str]
     distractions = EncryptedJSONField(default=list)  # [str] the personal distraction list
     updated = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"RelapsePreventionPlan {self.pk}"
 
 
 class LifestyleLog(Owned):
@@ -201,3 +210,6 @@ class Reminder(models.Model):
     at = models.TimeField(_("time"))
     time_zone = models.CharField(_("time zone"), max_length=64)
     last_sent_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Reminder {self.pk}"

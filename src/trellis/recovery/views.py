@@ -16,12 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.decorators import role_required
 from trellis.audit import log as audit
-from trellis.core import charts, lifestyle as lifestyle_core, recovery as timeline_core
+from trellis.core import charts
+from trellis.core import lifestyle as lifestyle_core
+from trellis.core import recovery as timeline_core
 from trellis.core.access import Role
 from trellis.core.checkins import SUPPORT_CRAVING
 from trellis.core.errors import InvalidInput
@@ -734,7 +737,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
                             person, timeline_core.START, d["restart"], by=request.user
                         )
         except InvalidInput as exc:
-            field = {"kind": None, "on": "on"}.get(exc.field, None)
+            field = {"kind": None, "on": "on"}.get(exc.field)
             form.add_error(field, _(exc.allowed)[:1].upper() + _(exc.allowed)[1:] + ".")
         else:
             if which == "return":
