@@ -84,6 +84,10 @@ def load(today: date | None = None) -> Loaded:
             actions.add_to_care_team(person, staff["navigator"], by=staff["admin"])
         level = _intake(person, index, today, by=clinician)
         _episodes(person, row, today, by=staff["admin"], level=level)
+        if index < 6:
+            from trellis.recovery import demo as self_management
+
+            self_management.load(person, today, full=index == 0)
         loaded.people += 1
     return loaded
 

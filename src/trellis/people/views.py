@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -56,8 +57,14 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
 def _detail(
     request: HttpRequest, person: Person, status: int = 200, **forms: object
 ) -> HttpResponse:
+    from trellis.recovery.models import CheckIn
+
     rel = relationship(request.user, person)
+    since = timezone.localdate() - timedelta(days=14)
     context = {
+        "signals": CheckIn.objects.filter(
+            person=person, support_offered=True, day__gte=since
+        ).count(),
         "person": person,
         "episodes": person.episodes.all(),
         "episode": person.current_episode(),
