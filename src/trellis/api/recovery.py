@@ -104,7 +104,8 @@ def _own(request: HttpRequest, person_id: UUID, what: str) -> Person:
     return person
 
 
-def checkin_out(row: CheckIn, *, with_support: bool = False) -> dict[str, Any]:
+def checkin_out(row: CheckIn, *, own: bool, with_support: bool = False) -> dict[str, Any]:
+    """A check-in; the person's own words (`use_amount`, `note`) only for the person."""
     body: dict[str, Any] = {
         "id": row.public_id,
         "person_id": row.person.public_id,
@@ -113,10 +114,10 @@ def checkin_out(row: CheckIn, *, with_support: bool = False) -> dict[str, Any]:
         "mood": row.mood,
         "sleep_hours": float(row.sleep_hours),
         "used": row.used,
-        "use_amount": row.use_amount,
+        "use_amount": row.use_amount if own else "",
         "triggers": row.triggers,
         "coping": row.coping,
-        "note": row.note,
+        "note": row.note if own else "",
         "support_offered": row.support_offered,
         "support": None,
     }
@@ -158,7 +159,7 @@ def create_checkin(
     person = _own(request, person_id, "CheckIn")
     checkin = actions.validate_checkin(payload.dict())
     row = actions.save_checkin(person, checkin, by=request.user, source="api")
-    return 201, checkin_out(row, with_support=True)
+    return 201, checkin_out(row, own=True, with_support=True)
 
 
 @router.get(
@@ -166,7 +167,11 @@ def create_checkin(
 )
 def list_checkins(request: HttpRequest, person_id: UUID) -> list[dict[str, Any]]:
     person = access_person(request.user, person_id, what="CheckIn")
-    return [checkin_out(c) for c in CheckIn.objects.filter(person=person).select_related("person")]
+    own = request.user.role == Role.PERSON
+    return [
+        checkin_out(c, own=own)
+        for c in CheckIn.objects.filter(person=person).select_related("person")
+    ]
 
 
 @router.get(
@@ -175,7 +180,7 @@ def list_checkins(request: HttpRequest, person_id: UUID) -> list[dict[str, Any]]
 )
 def get_checkin(request: HttpRequest, person_id: UUID, checkin_id: UUID) -> dict[str, Any]:
     person = access_person(request.user, person_id, what="CheckIn")
-    return checkin_out(owned(CheckIn, person, checkin_id))
+    return checkin_out(owned(CheckIn, person, checkin_id), own=request.user.role == Role.PERSON)
 
 
 @router.post(

@@ -150,6 +150,9 @@ def test_care_team_sees_only_shared_journal_entries_and_the_read_is_audited(clie
     assert "shared worry" in page
     assert "private thoughts" not in page
     assert "use reported" in page
+    assert "a lot" not in page  # the person's own words about the use stay with them
+    checkins = client.get(f"/api/v1/people/{pat.public_id}/checkins").json()
+    assert [(c["used"], c["use_amount"]) for c in checkins] == [(True, "")]
     assert [e["text"] for e in api] == ["shared worry"]
     assert AuditEvent.objects.filter(
         actor=dana.user, object_type="JournalEntry", action="read"

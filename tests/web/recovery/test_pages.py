@@ -3,7 +3,7 @@ is refused next to its field and changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -179,3 +179,52 @@ def test_another_persons_checkin_is_missing(client, pat, quinn):
 
     assert client.get(f"/me/check-ins/{row.public_id}/").status_code == 404
     assert client.get(f"/me/check-ins/{row.public_id}/support/").status_code == 404
+
+
+def test_every_message_the_core_gives_is_translated_for_the_spanish_pages():
+    from django.utils import translation
+
+    from trellis.core import checkins, goals
+    from trellis.recovery import actions
+    from trellis.recovery.messages import CORE_MESSAGES
+
+    today = date(2026, 11, 25)
+    vocab = {"triggers": {"stress"}, "coping": {"exercise"}}
+    produced = set()
+    for bad in (
+        {"date": "x", "craving": 11, "mood": None, "sleep_hours": -1, "used": "maybe"},
+        {"date": "2026-12-01", "craving": 1, "mood": 1, "sleep_hours": 1, "used": True},
+        {
+            "date": "2026-11-01",
+            "craving": 1,
+            "mood": 1,
+            "sleep_hours": 1,
+            "used": False,
+            "use_amount": "1",
+            "note": "x" * 5000,
+        },
+    ):
+        produced |= set(checkins.check_checkin(bad, today=today, **vocab)[1].by_field.values())
+    for bad in ({"at": None, "craving": 1}, {"at": datetime(2027, 1, 1), "craving": 1}):
+        produced |= set(
+            checkins.check_journal(bad, now=datetime(2026, 11, 25), **vocab)[1].by_field.values()
+        )
+    produced |= set(goals.check_goal({}, today=today)[1].by_field.values())
+    produced |= set(goals.check_goal({"due": "2026-01-01"}, today=today)[1].by_field.values())
+    produced.add(actions.ALREADY)
+
+    assert produced <= set(CORE_MESSAGES)
+    with translation.override("es"):
+        untranslated = [m for m in CORE_MESSAGES if translation.gettext(m) == m]
+    assert untranslated == []
+
+
+def test_the_checkin_page_speaks_spanish(client, pat):
+    sign_in(client, pat)
+    client.cookies["django_language"] = "es"
+
+    response = client.post("/me/check-in/", checkin_form(craving="11"), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert "Registro diario" in response.text
+    assert "Un número entero del 0 al 10." in response.text
+    assert "Ayuda en crisis" in response.text
