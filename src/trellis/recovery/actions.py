@@ -24,7 +24,13 @@ from trellis.recovery.models import (
     Goal,
     GoalProgress,
     JournalEntry,
+    LifestyleLog,
+    PracticeLog,
     RecoveryEvent,
+    RelapsePreventionPlan,
+    Reminder,
+    SelfCareActivity,
+    Worksheet,
 )
 
 ALREADY = "a date without a check-in yet (today's check-in is saved; change it instead)"
@@ -197,3 +203,110 @@ def record_progress(
         by, "update", goal, detail={"person": str(goal.person.public_id), "percent": percent}
     )
     return progress
+
+
+def _audited(by: Any, action: str, row: Any, person: Person, **detail: Any) -> None:
+    audit.record(
+        by,
+        action,
+        row,
+        object_id=str(getattr(row, "public_id", "") or person.public_id),
+        detail={"person": str(person.public_id), **detail},
+    )
+
+
+def relapse_plan(person: Person) -> RelapsePreventionPlan:
+    return RelapsePreventionPlan.objects.filter(person=person).first() or RelapsePreventionPlan(
+        person=person
+    )
+
+
+@transaction.atomic
+def save_relapse_plan(person: Person, changes: dict[str, Any], *, by: Any) -> RelapsePreventionPlan:
+    """Change parts of the relapse-prevention plan (the distraction list lives here too)."""
+    plan = relapse_plan(person)
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    plan.updated = timezone.now()
+    plan.save()
+    _audited(by, "update", plan, person, parts=sorted(changes))
+    return plan
+
+
+@transaction.atomic
+def save_worksheet(
+    person: Person, kind: str, document: dict[str, Any], *, by: Any, sheet: Worksheet | None = None
+) -> Worksheet:
+    if sheet is None:
+        sheet = Worksheet.objects.create(person=person, kind=kind, document=document)
+        _audited(by, "create", sheet, person, kind=kind)
+    else:
+        sheet.document, sheet.updated = document, timezone.now()
+        sheet.save(update_fields=["document", "updated"])
+        _audited(by, "update", sheet, person, kind=kind)
+    return sheet
+
+
+@transaction.atomic
+def log_practice(person: Person, exercise: str, *, minutes: int, note: str, by: Any) -> PracticeLog:
+    log = PracticeLog.objects.create(
+        person=person, exercise=exercise, minutes=minutes, note=note, done_on=timezone.localdate()
+    )
+    _audited(by, "create", log, person, exercise=exercise)
+    return log
+
+
+@transaction.atomic
+def log_lifestyle(
+    person: Person, kind: str, *, on: date, amount: Any, meals: int | None, detail: str, by: Any
+) -> LifestyleLog:
+    if on > timezone.localdate():
+        raise InvalidInput("on", "today or an earlier date")
+    log = LifestyleLog.objects.create(
+        person=person, kind=kind, on=on, amount=amount, meals=meals, detail=detail
+    )
+    _audited(by, "create", log, person, kind=kind)
+    return log
+
+
+@transaction.atomic
+def plan_self_care(
+    person: Person, *, title: str, kind: str, planned_for: date, by: Any
+) -> SelfCareActivity:
+    activity = SelfCareActivity.objects.create(
+        person=person, title=title, kind=kind, planned_for=planned_for
+    )
+    _audited(by, "create", activity, person)
+    return activity
+
+
+@transaction.atomic
+def mark_self_care(activity: SelfCareActivity, *, happened: bool, by: Any) -> SelfCareActivity:
+    if activity.planned_for > timezone.localdate():
+        raise InvalidInput("happened", "said once the activity's day has come")
+    activity.happened = happened
+    activity.save(update_fields=["happened"])
+    _audited(by, "update", activity, activity.person)
+    return activity
+
+
+@transaction.atomic
+def save_reminder(person: Person, *, enabled: bool, at: Any, time_zone: str, by: Any) -> Reminder:
+    reminder, _ = Reminder.objects.update_or_create(
+        person=person, defaults={"enabled": enabled, "at": at, "time_zone": time_zone}
+    )
+    _audited(by, "update", reminder, person, enabled=enabled)
+    return reminder
+
+
+@transaction.atomic
+def record_return(
+    person: Person, on: date, *, restart: date | None, note: str, by: Any
+) -> list[RecoveryEvent]:
+    """A return to use, and (if chosen) the day the new count starts; both or neither stored."""
+    events = [record_event(person, timeline_core.RETURN, on, by=by, note=note)]
+    if restart is not None:
+        if restart > timezone.localdate():
+            raise InvalidInput("restart", "today or an earlier date")
+        events.append(record_event(person, timeline_core.START, restart, by=by))
+    return events

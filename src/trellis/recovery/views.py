@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from trellis.recovery.models import (
     LifestyleLog,
     PracticeLog,
     RecoveryEvent,
-    RelapsePreventionPlan,
     Reminder,
     SelfCareActivity,
     Worksheet,
@@ -54,12 +52,6 @@ def _language() -> str:
 
 def _labels(vocabulary: dict[str, dict[str, str]]) -> dict[str, str]:
     return {code: localized(text, _language()) for code, text in vocabulary.items()}
-
-
-def relapse_plan(person: Any) -> RelapsePreventionPlan:
-    return RelapsePreventionPlan.objects.filter(person=person).first() or RelapsePreventionPlan(
-        person=person
-    )
 
 
 def _invalid(form: Any, exc: InvalidInput) -> None:
@@ -158,7 +150,7 @@ def support(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
     found = actions.person_insights(person)
     helpful = top_codes(found.coping, 3, minimum=1)
     exercises = [e for e in c.exercises.values() if e.strategy == "coping"]
-    plan = relapse_plan(person)
+    plan = actions.relapse_plan(person)
     return render(
         request,
         "recovery/support.html",
@@ -384,20 +376,12 @@ def goal_detail(request: HttpRequest, goal_id: UUID) -> HttpResponse:
 def coping(request: HttpRequest) -> HttpResponse:
     """The toolbox: guided exercises and the personal distraction list. Works offline."""
     person = own_person(request.user, what="RelapsePreventionPlan", write=request.method == "POST")
-    plan = relapse_plan(person)
+    plan = actions.relapse_plan(person)
     form = forms.DistractionsForm(request.POST or None, initial={"distractions": plan.distractions})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan.distractions = form.cleaned_data["distractions"]
-            plan.updated = timezone.now()
-            plan.save()
-            audit.record(
-                request.user,
-                "update",
-                plan,
-                object_id=str(person.public_id),
-                detail={"part": "distractions"},
-            )
+        actions.save_relapse_plan(
+            person, {"distractions": form.cleaned_data["distractions"]}, by=request.user
+        )
         messages.success(request, _("Distraction list saved."))
         return redirect("recovery:coping")
     return render(
@@ -441,15 +425,13 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     person = own_person(request.user, what="PracticeLog", write=request.method == "POST")
     form = forms.PracticeForm(request.POST or None, initial={"minutes": found.minutes})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            log = PracticeLog.objects.create(
-                person=person,
-                exercise=found.id,
-                minutes=form.cleaned_data["minutes"],
-                note=form.cleaned_data["note"],
-                done_on=timezone.localdate(),
-            )
-            audit.record(request.user, "create", log, detail={"person": str(person.public_id)})
+        actions.log_practice(
+            person,
+            found.id,
+            minutes=form.cleaned_data["minutes"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
         messages.success(request, _("Practice logged. Well done."))
         back = {
             "coping": "recovery:coping",
@@ -477,38 +459,15 @@ def compassion(request: HttpRequest) -> HttpResponse:
     person = own_person(request.user, what="Worksheet", write=request.method == "POST")
     form = forms.LetterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _save_worksheet(request, person, "letter", {"letter": form.cleaned_data["letter"]})
+        actions.save_worksheet(
+            person, "letter", {"letter": form.cleaned_data["letter"]}, by=request.user
+        )
         messages.success(request, _("Letter saved. Come back to read it when you need it."))
         return redirect("recovery:compassion")
     letters = Worksheet.objects.filter(person=person, kind="letter")
-    if request.method == "POST":
-        return _practice_page(
-            request, "compassion", "recovery/compassion.html", {"form": form, "letters": letters}
-        )
     return _practice_page(
         request, "compassion", "recovery/compassion.html", {"form": form, "letters": letters}
     )
-
-
-def _save_worksheet(
-    request: HttpRequest,
-    person: Any,
-    kind: str,
-    document: dict[str, Any],
-    sheet: Worksheet | None = None,
-) -> Worksheet:
-    with transaction.atomic():
-        if sheet is None:
-            sheet = Worksheet.objects.create(person=person, kind=kind, document=document)
-            action = "create"
-        else:
-            sheet.document, sheet.updated = document, timezone.now()
-            sheet.save(update_fields=["document", "updated"])
-            action = "update"
-        audit.record(
-            request.user, action, sheet, detail={"person": str(person.public_id), "kind": kind}
-        )
-    return sheet
 
 
 # ---------------------------------------------------------------- 4. relapse prevention
@@ -517,17 +476,12 @@ def _save_worksheet(
 @person_only
 def relapse_prevention(request: HttpRequest) -> HttpResponse:
     person = own_person(request.user, what="RelapsePreventionPlan", write=request.method == "POST")
-    plan = relapse_plan(person)
+    plan = actions.relapse_plan(person)
     form = forms.RelapsePlanForm(
         request.POST or None, initial=forms.RelapsePlanForm.initial_from(plan)
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for key, value in form.document().items():
-                setattr(plan, key, value)
-            plan.updated = timezone.now()
-            plan.save()
-            audit.record(request.user, "update", plan, object_id=str(person.public_id))
+        actions.save_relapse_plan(person, form.document(), by=request.user)
         messages.success(request, _("Relapse-prevention plan saved."))
         return redirect("recovery:relapse_prevention")
     return render(
@@ -546,7 +500,7 @@ def wallet_card(request: HttpRequest) -> HttpResponse:
     language = request.GET.get("lang", _language())
     language = language if language in ("en", "es") else "en"
     response = HttpResponse(
-        render_card(relapse_plan(person), language=language), content_type="application/pdf"
+        render_card(actions.relapse_plan(person), language=language), content_type="application/pdf"
     )
     response["Content-Disposition"] = 'inline; filename="wallet-card.pdf"'
     return response
@@ -575,21 +529,15 @@ def lifestyle(request: HttpRequest) -> HttpResponse:
             forms.not_in_future(form)
         if form.is_valid():
             d = form.cleaned_data
-            with transaction.atomic():
-                log = LifestyleLog.objects.create(
-                    person=person,
-                    kind=kind,
-                    on=d["on"],
-                    amount=d["amount"],
-                    meals=d.get("meals"),
-                    detail=d.get("detail", ""),
-                )
-                audit.record(
-                    request.user,
-                    "create",
-                    log,
-                    detail={"person": str(person.public_id), "kind": kind},
-                )
+            actions.log_lifestyle(
+                person,
+                kind,
+                on=d["on"],
+                amount=d["amount"],
+                meals=d.get("meals"),
+                detail=d.get("detail", ""),
+                by=request.user,
+            )
             messages.success(request, _("Saved."))
             return redirect("recovery:lifestyle")
     logs = LifestyleLog.objects.filter(person=person)
@@ -618,9 +566,7 @@ def self_care(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"planned_for": today, "kind": "enjoyable"}
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            activity = SelfCareActivity.objects.create(person=person, **form.cleaned_data)
-            audit.record(request.user, "create", activity, detail={"person": str(person.public_id)})
+        actions.plan_self_care(person, **form.cleaned_data, by=request.user)
         messages.success(request, _("Added to your plan."))
         return redirect("recovery:self_care")
     activities = SelfCareActivity.objects.filter(
@@ -652,10 +598,7 @@ def self_care_mark(request: HttpRequest, activity_id: UUID) -> HttpResponse:
     if answer not in ("yes", "no") or activity.planned_for > timezone.localdate():
         messages.error(request, _("Say whether it happened once its day has come."))
         return redirect("recovery:self_care")
-    with transaction.atomic():
-        activity.happened = answer == "yes"
-        activity.save(update_fields=["happened"])
-        audit.record(request.user, "update", activity, detail={"person": str(person.public_id)})
+    actions.mark_self_care(activity, happened=answer == "yes", by=request.user)
     return redirect("recovery:self_care")
 
 
@@ -670,7 +613,7 @@ def assertive(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         document = {k: d[k] for k in ("kind", "title", "describe", "express", "reinforce")}
         document["assert"] = d["assert_"]
-        _save_worksheet(request, person, "assertive", document)
+        actions.save_worksheet(person, "assertive", document, by=request.user)
         messages.success(request, _("Script saved."))
         return redirect("recovery:assertive")
     return render(
@@ -690,7 +633,9 @@ def problems(request: HttpRequest, worksheet_id: UUID | None = None) -> HttpResp
     initial = forms.ProblemForm.initial_from(sheet.document) if sheet else {}
     form = forms.ProblemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        sheet = _save_worksheet(request, person, "problem", form.document(), sheet)
+        sheet = actions.save_worksheet(
+            person, "problem", form.document(), by=request.user, sheet=sheet
+        )
         messages.success(request, _("Worksheet saved."))
         return redirect("recovery:problem", worksheet_id=sheet.public_id)
     return render(
@@ -723,21 +668,16 @@ def timeline(request: HttpRequest) -> HttpResponse:
     if form is not None and form.is_valid():
         d = form.cleaned_data
         try:
-            with transaction.atomic():
-                if which == "start":
-                    actions.record_event(
-                        person, timeline_core.START, d["on"], by=request.user, note=d["note"]
-                    )
-                else:
-                    actions.record_event(
-                        person, timeline_core.RETURN, d["on"], by=request.user, note=d["note"]
-                    )
-                    if d.get("restart"):
-                        actions.record_event(
-                            person, timeline_core.START, d["restart"], by=request.user
-                        )
+            if which == "start":
+                actions.record_event(
+                    person, timeline_core.START, d["on"], by=request.user, note=d["note"]
+                )
+            else:
+                actions.record_return(
+                    person, d["on"], restart=d.get("restart"), note=d["note"], by=request.user
+                )
         except InvalidInput as exc:
-            field = {"kind": None, "on": "on"}.get(exc.field)
+            field = exc.field if exc.field in ("on", "restart") else None
             form.add_error(field, _(exc.allowed)[:1].upper() + _(exc.allowed)[1:] + ".")
         else:
             if which == "return":
@@ -768,7 +708,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 def crisis(request: HttpRequest) -> HttpResponse:
     """988 and the person's own people to call. Cached by the service worker for offline use."""
     person = own_person(request.user, what="RelapsePreventionPlan")
-    plan = relapse_plan(person)
+    plan = actions.relapse_plan(person)
     return render(
         request, "recovery/crisis.html", {"contacts": plan.contacts, "reasons": plan.reasons}
     )
@@ -793,11 +733,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
                 _("Add an e-mail address on your account page first: reminders come by e-mail."),
             )
         else:
-            with transaction.atomic():
-                reminder, _created = Reminder.objects.update_or_create(
-                    person=person, defaults=form.cleaned_data
-                )
-                audit.record(request.user, "update", reminder, object_id=str(person.public_id))
+            actions.save_reminder(person, **form.cleaned_data, by=request.user)
             messages.success(request, _("Reminder saved."))
             return redirect("recovery:reminders")
     return render(
