@@ -41,6 +41,9 @@ def person_tab(visit, size=PHONE):
 
 
 def test_every_page_has_the_crisis_button_and_passes_the_page_checks(visit, pat, plan):
+    from trellis.recovery.demo import load
+
+    load(pat.person, timezone.localdate(), full=True)  # tables and charts with rows in them
     tab = person_tab(visit)
     for url in APP:
         tab.page.goto(url)
@@ -51,6 +54,12 @@ def test_every_page_has_the_crisis_button_and_passes_the_page_checks(visit, pat,
     expect(tab.page.get_by_role("heading", level=1)).to_have_text("Crisis help")
     expect(tab.page.get_by_role("link", name="Call 988")).to_have_attribute("href", "tel:988")
     check(tab, "me-crisis-phone")
+    tab.page.get_by_label("Language").select_option("es")
+    tab.page.get_by_role("button", name="Change").click()
+    for url in APP:  # Spanish words are longer: still no sideways scrolling
+        tab.page.goto(url)
+        expect(tab.page.get_by_role("link", name="Ayuda en crisis")).to_be_visible()
+        check(tab, "me" + url.strip("/").replace("/", "-")[2:] + "-phone-es")
     desktop = person_tab(visit, DESKTOP)
     check(desktop, "me-home-desktop")
 
