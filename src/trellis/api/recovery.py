@@ -17,7 +17,6 @@ from trellis.api.errors import Error
 from trellis.api.idempotency import idempotent
 from trellis.audit import log as audit
 from trellis.core.access import Role
-from trellis.core.insights import top_codes
 from trellis.people.access import access_person
 from trellis.people.models import Person
 from trellis.recovery import actions
@@ -126,7 +125,7 @@ def checkin_out(row: CheckIn, *, own: bool, with_support: bool = False) -> dict[
 
         plan = RelapsePreventionPlan.objects.filter(person=row.person).first()
         body["support"] = {
-            "helpful": top_codes(actions.person_insights(row.person).coping, 3, minimum=1),
+            "helpful": [t.key for t in actions.helpful_strategies(row.person)],
             "exercises": [e.id for e in content().by_strategy("coping")],
             "contacts": plan.contacts if plan else [],
         }

@@ -4,7 +4,7 @@ they are strongest, and what helps. Plain counts and means, so a person can chec
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import fmean
@@ -91,9 +91,10 @@ def _ranked(values: dict[str, list[int]], *, by_count: bool) -> list[Tally]:
     return sorted(rows, key=lambda t: (-t.mean, -t.count, t.key))
 
 
+def top(tallies: list[Tally], n: int = 3, *, minimum: float = 0.0) -> list[Tally]:
+    """The first `n` rows of an already ranked insight whose mean reaches `minimum`."""
+    return [t for t in tallies if t.mean >= minimum][:n]
+
+
 def top_codes(tallies: list[Tally], n: int = 3, *, minimum: float = 0.0) -> list[str]:
-    return [t.key for t in tallies if t.mean >= minimum][:n]
-
-
-def trigger_counts(checkins: Iterable[CheckIn]) -> Counter[str]:
-    return Counter(code for c in checkins for code in c.triggers)
+    return [t.key for t in top(tallies, n, minimum=minimum)]

@@ -15,6 +15,7 @@ from trellis.accounts.models import User
 from trellis.core.access import Role
 from trellis.people import actions, demo_intakes
 from trellis.people.models import Person, Program
+from trellis.recovery import demo as self_management
 
 DEMO_PASSWORD = "trellis-demo-2026"
 
@@ -85,8 +86,6 @@ def load(today: date | None = None) -> Loaded:
         level = _intake(person, index, today, by=clinician)
         _episodes(person, row, today, by=staff["admin"], level=level)
         if index < 6:
-            from trellis.recovery import demo as self_management
-
             self_management.load(person, today, full=index == 0)
         loaded.people += 1
     return loaded

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404
 
 from trellis.core.access import Role
+from trellis.core.ids import parse_uuid
 from trellis.people.access import access_person
 from trellis.people.models import Person
 
@@ -28,8 +29,6 @@ def own_person(user: Any, *, what: str, write: bool = False) -> Person:
 
 def owned(model: type, person: Person, public_id: object) -> Any:
     """One of `person`'s rows by its public id; another person's row is missing (404)."""
-    from trellis.core.ids import parse_uuid
-
     found = model.objects.filter(person=person, public_id=parse_uuid(public_id)).first()
     if found is None:
         raise Http404

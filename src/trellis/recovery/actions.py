@@ -147,6 +147,11 @@ def person_insights(person: Person) -> core_insights.Insights:
     )
 
 
+def helpful_strategies(person: Person, n: int = 3) -> list[core_insights.Tally]:
+    """The coping strategies that helped this person most (mean of at least 1 out of 10)."""
+    return core_insights.top(person_insights(person).coping, n, minimum=1)
+
+
 def timeline(person: Person, today: date | None = None) -> timeline_core.Timeline:
     events = RecoveryEvent.objects.filter(person=person)
     return timeline_core.timeline(

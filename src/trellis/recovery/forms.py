@@ -3,6 +3,7 @@ to `trellis.core` and puts each problem next to its field, in the person's langu
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.core import checkins as core
 from trellis.core import goals as core_goals
+from trellis.core.errors import InvalidInput
 from trellis.knowledge.self_management import content, localized
+from trellis.recovery.actions import vocabularies
 from trellis.recovery.models import GoalStatus
 
 SCALE = [(n, str(n)) for n in range(11)]
@@ -34,6 +37,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def sentence(allowed: str) -> str:
+    """The core's "what is allowed" as a sentence in the page's language."""
+    message = gettext(allowed)
+    return message[:1].upper() + message[1:] + "."
+
+
+def refuse(form: forms.Form, exc: InvalidInput, field_names: dict[str, str] | None = None) -> None:
+    """Put a refused write's message next to its field (or above the form if it has none)."""
+    target = (field_names or {}).get(exc.field, exc.field)
+    form.add_error(target if target in form.fields else None, sentence(exc.allowed))
+
+
 class CoreForm(forms.Form):
     """Puts the core's problems (field -> what is allowed) next to the matching form field."""
 
@@ -41,11 +56,7 @@ class CoreForm(forms.Form):
 
     def attach(self, problems: core.Problems) -> None:
         for name, allowed in problems.by_field.items():
-            target = self.field_names.get(name, name)
-            message = gettext(allowed)
-            self.add_error(
-                target if target in self.fields else None, message[:1].upper() + message[1:] + "."
-            )
+            refuse(self, InvalidInput(name, allowed), self.field_names)
 
 
 def _coping_rows(form: forms.Form, rows: int) -> None:
@@ -125,8 +136,7 @@ class CheckInForm(CoreForm):
         checkin, problems = core.check_checkin(
             document,
             today=timezone.localdate(),
-            triggers=content().triggers.keys(),
-            coping=content().coping.keys(),
+            **vocabularies(),
         )
         self.attach(problems)
         self.checkin = checkin
@@ -175,8 +185,7 @@ class JournalForm(CoreForm):
         entry, problems = core.check_journal(
             document,
             now=timezone.now(),
-            triggers=content().triggers.keys(),
-            coping=content().coping.keys(),
+            **vocabularies(),
         )
         self.attach(problems)
         self.entry = entry
@@ -349,12 +358,6 @@ class NutritionForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Servings of fruit and vegetables"), min_value=0, max_value=20, decimal_places=1
     )
-
-
-def not_in_future(form: forms.Form, name: str = "on") -> None:
-    value = form.cleaned_data.get(name)
-    if value is not None and value > timezone.localdate():
-        form.add_error(name, gettext("Today or an earlier date, not a date in the future."))
 
 
 class SelfCareForm(forms.Form):
@@ -543,9 +546,14 @@ class ReminderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zoneinfo import available_timezones
+        self.fields["time_zone"].choices = time_zones()
 
-        zones = sorted(
-            z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-        )
-        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]
+
+@cache
+def time_zones() -> list[tuple[str, str]]:
+    from zoneinfo import available_timezones
+
+    zones = (
+        z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    )
+    return [(z, z.replace("_", " ")) for z in sorted(zones)]

@@ -27,7 +27,7 @@ from trellis.core import recovery as timeline_core
 from trellis.core.access import Role
 from trellis.core.checkins import SUPPORT_CRAVING
 from trellis.core.errors import InvalidInput
-from trellis.core.insights import DAYS, top_codes
+from trellis.core.insights import DAYS
 from trellis.knowledge.self_management import content, localized
 from trellis.recovery import actions, forms
 from trellis.recovery.access import own_person, owned
@@ -52,13 +52,6 @@ def _language() -> str:
 
 def _labels(vocabulary: dict[str, dict[str, str]]) -> dict[str, str]:
     return {code: localized(text, _language()) for code, text in vocabulary.items()}
-
-
-def _invalid(form: Any, exc: InvalidInput) -> None:
-    form.add_error(
-        exc.field if exc.field in form.fields else None,
-        _(exc.allowed)[:1].upper() + _(exc.allowed)[1:] + ".",
-    )
 
 
 # ---------------------------------------------------------------- home
@@ -95,7 +88,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
         try:
             row = actions.save_checkin(person, form.checkin, by=request.user)
         except InvalidInput as exc:
-            _invalid(form, exc)
+            forms.refuse(form, exc)
         else:
             if row.support_offered:
                 return redirect("recovery:support", checkin_id=row.public_id)
@@ -129,7 +122,7 @@ def checkin_edit(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
         try:
             actions.update_checkin(row, form.checkin, by=request.user)
         except InvalidInput as exc:
-            _invalid(form, exc)
+            forms.refuse(form, exc)
         else:
             messages.success(request, _("Check-in updated."))
             return redirect("recovery:checkins")
@@ -147,8 +140,6 @@ def support(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
     person = own_person(request.user, what="CheckIn")
     row = owned(CheckIn, person, checkin_id)
     c = content()
-    found = actions.person_insights(person)
-    helpful = top_codes(found.coping, 3, minimum=1)
     exercises = [e for e in c.exercises.values() if e.strategy == "coping"]
     plan = actions.relapse_plan(person)
     return render(
@@ -157,7 +148,8 @@ def support(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
         {
             "checkin": row,
             "helpful": [
-                (code, _labels(c.coping)[code], found_mean(found.coping, code)) for code in helpful
+                (t.key, _labels(c.coping)[t.key], t.mean)
+                for t in actions.helpful_strategies(person)
             ],
             "exercises": exercises,
             "contacts": plan.contacts,
@@ -167,10 +159,6 @@ def support(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
             "threshold": SUPPORT_CRAVING,
         },
     )
-
-
-def found_mean(tallies: list[Any], code: str) -> float:
-    return next(t.mean for t in tallies if t.key == code)
 
 
 @person_only
@@ -311,7 +299,6 @@ def goals(request: HttpRequest) -> HttpResponse:
                     "due": chosen["due"],
                 }
             )
-            form.plan_goal_id = adopt
     return render(
         request,
         "recovery/goals.html",
@@ -398,7 +385,7 @@ def coping(request: HttpRequest) -> HttpResponse:
 
 
 def _practice_page(
-    request: HttpRequest, strategy: str, template: str, extra: dict[str, Any]
+    request: HttpRequest, strategy: str, template: str, extra: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     person = own_person(request.user, what="PracticeLog")
     exercises = content().by_strategy(strategy)
@@ -408,6 +395,7 @@ def _practice_page(
         request,
         template,
         {"exercises": exercises, "logs": logs, "titles": titles, "language": _language(), **extra},
+        status=status,
     )
 
 
@@ -466,7 +454,11 @@ def compassion(request: HttpRequest) -> HttpResponse:
         return redirect("recovery:compassion")
     letters = Worksheet.objects.filter(person=person, kind="letter")
     return _practice_page(
-        request, "compassion", "recovery/compassion.html", {"form": form, "letters": letters}
+        request,
+        "compassion",
+        "recovery/compassion.html",
+        {"form": form, "letters": letters},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -526,20 +518,22 @@ def lifestyle(request: HttpRequest) -> HttpResponse:
     if kind in bound:
         form = bound[kind]
         if form.is_valid():
-            forms.not_in_future(form)
-        if form.is_valid():
             d = form.cleaned_data
-            actions.log_lifestyle(
-                person,
-                kind,
-                on=d["on"],
-                amount=d["amount"],
-                meals=d.get("meals"),
-                detail=d.get("detail", ""),
-                by=request.user,
-            )
-            messages.success(request, _("Saved."))
-            return redirect("recovery:lifestyle")
+            try:
+                actions.log_lifestyle(
+                    person,
+                    kind,
+                    on=d["on"],
+                    amount=d["amount"],
+                    meals=d.get("meals"),
+                    detail=d.get("detail", ""),
+                    by=request.user,
+                )
+            except InvalidInput as exc:
+                forms.refuse(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("recovery:lifestyle")
     logs = LifestyleLog.objects.filter(person=person)
     weeks = lifestyle_core.weekly(lifestyle_core.Log(x.kind, x.on, x.amount, x.meals) for x in logs)
     return render(
@@ -595,10 +589,12 @@ def self_care_mark(request: HttpRequest, activity_id: UUID) -> HttpResponse:
     person = own_person(request.user, what="SelfCareActivity", write=True)
     activity = owned(SelfCareActivity, person, activity_id)
     answer = request.POST.get("happened")
-    if answer not in ("yes", "no") or activity.planned_for > timezone.localdate():
+    try:
+        if answer not in ("yes", "no"):
+            raise InvalidInput("happened", "yes or no")
+        actions.mark_self_care(activity, happened=answer == "yes", by=request.user)
+    except InvalidInput:
         messages.error(request, _("Say whether it happened once its day has come."))
-        return redirect("recovery:self_care")
-    actions.mark_self_care(activity, happened=answer == "yes", by=request.user)
     return redirect("recovery:self_care")
 
 
@@ -677,8 +673,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
                     person, d["on"], restart=d.get("restart"), note=d["note"], by=request.user
                 )
         except InvalidInput as exc:
-            field = exc.field if exc.field in ("on", "restart") else None
-            form.add_error(field, _(exc.allowed)[:1].upper() + _(exc.allowed)[1:] + ".")
+            forms.refuse(form, exc)
         else:
             if which == "return":
                 messages.success(request, _("Recorded. Every day you counted before still counts."))

@@ -306,3 +306,94 @@ def test_reminder_needs_an_email_then_is_saved(signed_in, pat):
         "19:30:00",
         "America/Chicago",
     )
+
+
+def _later() -> str:
+    return (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(
+    ("url", "form", "field", "model"),
+    [
+        ("/me/journal/", {"at": "2026-11-20T10:00", "craving": "5"}, "text", "JournalEntry"),
+        ("/me/journal/", {"at": "later", "craving": "5", "text": "x"}, "at", "JournalEntry"),
+        (
+            "/me/journal/",
+            {"at": "2026-11-20T10:00", "craving": "12", "text": "x"},
+            "craving",
+            "JournalEntry",
+        ),
+        (
+            "/me/self-care/",
+            {"title": "", "kind": "enjoyable", "planned_for": "2026-11-20"},
+            "title",
+            "SelfCareActivity",
+        ),
+        (
+            "/me/assertive/",
+            {"kind": "ask", "title": "t", "describe": "d", "express": "e", "reinforce": "r"},
+            "assert_",
+            "Worksheet",
+        ),
+        ("/me/self-compassion/", {"letter": ""}, "letter", "Worksheet"),
+        ("/me/exercises/body-scan/", {"minutes": "0"}, "minutes", "PracticeLog"),
+        ("/me/reminders/", {"at": "19:00", "time_zone": "Mars/Olympus"}, "time_zone", "Reminder"),
+        ("/me/reminders/", {"at": "25:00", "time_zone": "America/Chicago"}, "at", "Reminder"),
+        (
+            "/me/goals/",
+            {
+                "statement": "Walk daily now",
+                "measure": "m",
+                "target": "t",
+                "confidence": "x",
+                "reason": "r",
+                "due": "2030-01-01",
+            },
+            "confidence",
+            "Goal",
+        ),
+    ],
+)
+def test_bad_input_on_each_tool_is_named_next_to_its_field_and_nothing_is_stored(
+    signed_in, url, form, field, model
+):
+    from django.apps import apps
+
+    if form.get("at") == "later":
+        form = {**form, "at": _later()}
+    response = signed_in.post(url, form)
+
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.text
+    assert not apps.get_model("recovery", model).objects.exists()
+
+
+def test_api_bad_journal_entry_names_the_field(signed_in, pat):
+    import json
+
+    from trellis.recovery.models import JournalEntry
+
+    response = signed_in.post(
+        f"/api/v1/people/{pat.public_id}/journal",
+        json.dumps({"at": timezone.now().isoformat(), "craving": 11, "text": "x"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "craving"
+    assert not JournalEntry.objects.exists()
+
+
+def test_a_future_activity_cannot_be_marked_yet(signed_in, pat):
+    from trellis.recovery.models import SelfCareActivity
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    signed_in.post(
+        "/me/self-care/", {"title": "Swim", "kind": "enjoyable", "planned_for": tomorrow}
+    )
+    activity = SelfCareActivity.objects.get(person=pat.person)
+
+    signed_in.post(f"/me/self-care/{activity.public_id}/", {"happened": "yes"})
+
+    activity.refresh_from_db()
+    assert activity.happened is None
