@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "trellis.alerts",
     "trellis.plans",
     "trellis.recovery",
+    "trellis.sharing",
+    "trellis.family",
     "huey.contrib.djhuey",
 ]
 

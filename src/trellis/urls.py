@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("trellis.alerts.urls")),
     path("", include("trellis.plans.urls")),
     path("", include("trellis.recovery.urls")),
+    path("", include("trellis.sharing.urls")),
+    path("", include("trellis.family.urls")),
 ]
 
 handler400 = errorpages.bad_request

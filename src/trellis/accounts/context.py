@@ -14,6 +14,7 @@ NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
     Role.PERSON: [
         (_("My recovery"), "recovery:home"),
         (_("Questionnaires"), "assessments:self_report_list"),
+        (_("Sharing"), "sharing:consents"),
     ],
     Role.CLINICIAN: [(_("Caseload"), "people:caseload")],
     Role.SUPERVISOR: [
@@ -21,7 +22,7 @@ NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
         (_("Break-glass review"), "people:break_glass_review"),
     ],
     Role.NAVIGATOR: [(_("Home"), "home")],
-    Role.FAMILY: [(_("Home"), "home")],
+    Role.FAMILY: [(_("Family"), "family:home"), (_("Sessions"), "sharing:family_sessions")],
     Role.ADMIN: [(_("Home"), "home"), (_("Administration"), "admin:index")],
     Role.RESEARCHER: [(_("Home"), "home")],
 }

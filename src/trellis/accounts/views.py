@@ -118,4 +118,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("recovery:home")
     if role in (Role.CLINICIAN, Role.SUPERVISOR):
         return redirect("people:caseload")
+    if role is Role.FAMILY:
+        return redirect("family:home")
     return render(request, "accounts/dashboard.html")

@@ -3,6 +3,7 @@ goes through; the Django edge works out the relationship and asks here."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 
@@ -33,6 +34,7 @@ class Relationship(StrEnum):
     SELF = "self"
     CARE_TEAM = "care_team"
     BREAK_GLASS = "break_glass"
+    FAMILY = "family"  # a family member who joined by the person's invitation
     NONE = "none"
 
 
@@ -41,6 +43,7 @@ class Purpose(StrEnum):
     SELF_SERVICE = "self_service"
     BREAK_GLASS = "break_glass"
     OPERATIONS = "operations"
+    CONSENTED_DISCLOSURE = "consented_disclosure"
 
 
 def may_read(role: Role, relationship: Relationship) -> bool:
@@ -64,6 +67,16 @@ def may_write(role: Role, relationship: Relationship) -> bool:
     if relationship is Relationship.CARE_TEAM:
         return role in CLINICAL_ROLES
     return relationship is Relationship.SELF and role is Role.PERSON
+
+
+def may_receive(
+    role: Role, relationship: Relationship, category: str, shared: Collection[str]
+) -> bool:
+    """Consent-scoped disclosure: a family member who joined by the person's invitation sees a
+    category only while one of their consents in force covers it (`shared`, the categories
+    those consents cover). Default deny: no link, no consent, another role: nothing. The care
+    team reads the record by `may_read` instead; consent adds to this rule, never around it."""
+    return role is Role.FAMILY and relationship is Relationship.FAMILY and category in shared
 
 
 def may_break_glass(role: Role, relationship: Relationship) -> bool:

@@ -13,7 +13,15 @@ from django.http import Http404
 
 from trellis.audit import log as audit
 from trellis.audit.models import Outcome
-from trellis.core.access import Relationship, Role, may_read, may_write, purpose_for
+from trellis.core.access import (
+    Purpose,
+    Relationship,
+    Role,
+    may_read,
+    may_receive,
+    may_write,
+    purpose_for,
+)
 from trellis.core.ids import parse_uuid
 from trellis.people.models import BreakGlassAccess, CareTeamMembership, Person
 
@@ -25,6 +33,10 @@ def relationship(user: Any, person: Person) -> Relationship:
         return Relationship.CARE_TEAM
     if BreakGlassAccess.objects.active().filter(person=person, user=user).exists():
         return Relationship.BREAK_GLASS
+    from trellis.sharing.models import FamilyLink
+
+    if FamilyLink.objects.active().filter(person=person, user=user).exists():
+        return Relationship.FAMILY
     return Relationship.NONE
 
 
@@ -57,6 +69,48 @@ def access_person(
         raise Http404
     assert person is not None
     return person
+
+
+def access_shared(user: Any, person_id: object, category: str) -> tuple[Person, Any]:
+    """Return the person and the consent in force under which `user` may receive `category`.
+
+    The consent-scoped counterpart of `access_person`: every call is one audit entry, a
+    disclosure ("disclose", with the consent's id) when allowed, a denial otherwise. Anything
+    not covered by a consent in force for this recipient is missing (404).
+    """
+    from trellis.core import consent as consent_core
+    from trellis.sharing.models import Consent
+
+    person = find_person(person_id)
+    rel = relationship(user, person) if person is not None else Relationship.NONE
+    consents = (
+        list(
+            Consent.objects.filter(
+                person=person, recipient_link__user=user, recipient_link__ended_at__isnull=True
+            )
+        )
+        if person is not None and rel is Relationship.FAMILY
+        else []
+    )
+    in_force = [c.in_force() for c in consents]
+    allowed = getattr(user, "is_authenticated", False) and may_receive(
+        Role(user.role), rel, category, consent_core.shared_categories(in_force)
+    )
+    covering = consent_core.covering(in_force, consent_core.Category(category)) if allowed else None
+    audit.record(
+        user,
+        "disclose" if allowed else "read",
+        object_type="Shared",
+        object_id=str(person.public_id) if person is not None else "unknown",
+        outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
+        purpose=Purpose.CONSENTED_DISCLOSURE if allowed else "",
+        detail={"category": category, **({"consent": covering.consent_id} if covering else {})},
+    )
+    if not allowed or covering is None:
+        raise Http404
+    assert person is not None
+    consent = next(c for c in consents if str(c.public_id) == covering.consent_id)
+    return person, consent
 
 
 def _allows(user: Any, rel: Relationship, write: bool) -> bool:
