@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 
 import trellis
-from trellis.api import assessments, errors, people, plans, recovery
+from trellis.api import assessments, consents, errors, people, plans, recovery
 from trellis.api.auth import AUTH
 
 api = NinjaAPI(
@@ -39,3 +39,4 @@ api.add_router("", assessments.public)
 api.add_router("", assessments.router)
 api.add_router("", plans.router)
 api.add_router("", recovery.router)
+api.add_router("", consents.router)
