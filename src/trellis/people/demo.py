@@ -16,6 +16,7 @@ from trellis.core.access import Role
 from trellis.people import actions, demo_intakes
 from trellis.people.models import Person, Program
 from trellis.recovery import demo as self_management
+from trellis.sharing import demo as sharing
 
 DEMO_PASSWORD = "trellis-demo-2026"
 
@@ -87,6 +88,8 @@ def load(today: date | None = None) -> Loaded:
         _episodes(person, row, today, by=staff["admin"], level=level)
         if index < 6:
             self_management.load(person, today, full=index == 0)
+        if index == 0:
+            sharing.load(person, staff["family"], clinician, today)
         loaded.people += 1
     return loaded
 
