@@ -44,7 +44,9 @@ def test_invite_share_milestones_only_then_revoke(visit, pat, plan, size, label)
     family.page.get_by_label("Password again").fill("a-long-pass-phrase-9")
     family.page.get_by_role("button", name="Create my account").click()
     family.page.wait_for_url("**/family/")
-    expect(family.page.get_by_text("Pat is not sharing anything with you right now")).to_be_visible()
+    expect(
+        family.page.get_by_text("Pat is not sharing anything with you right now")
+    ).to_be_visible()
 
     person.page.goto("/me/sharing/")
     person.page.get_by_role("link", name="share with them").click()
@@ -82,7 +84,9 @@ def test_invite_share_milestones_only_then_revoke(visit, pat, plan, size, label)
     assert family.page.goto(f"/family/people/{pat.public_id}/").status == 404
     assert family.page.goto(f"/family/people/{pat.public_id}/milestones/").status == 404
     family.page.goto("/family/")
-    expect(family.page.get_by_text("Pat is not sharing anything with you right now")).to_be_visible()
+    expect(
+        family.page.get_by_text("Pat is not sharing anything with you right now")
+    ).to_be_visible()
 
     person.page.goto("/me/sharing/disclosures/")
     expect(person.page.get_by_role("cell", name="Fran Example").first).to_be_visible()

@@ -73,7 +73,7 @@ def test_an_end_event_alone_is_enough_and_today_is_a_valid_end_date():
     assert by_event.ends_on is None
     assert by_event.end_event == "when I finish treatment"
 
-    today, problems = check(good(ends_on=TODAY.isoformat()))
+    _terms, problems = check(good(ends_on=TODAY.isoformat()))
     assert problems.by_field == {}
 
 
@@ -105,8 +105,7 @@ def test_an_organisation_is_named_and_a_confirmed_signature_uses_the_record_name
 )
 def test_status(revoked, ends_on, event, expected):
     assert (
-        core.status(revoked=revoked, ends_on=ends_on, ended_by_event=event, today=TODAY)
-        is expected
+        core.status(revoked=revoked, ends_on=ends_on, ended_by_event=event, today=TODAY) is expected
     )
 
 

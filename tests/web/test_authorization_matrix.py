@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import sign_in
+from tests.conftest import make_user, sign_in
+from tests.web.family.matrix_rows import FAMILY_TOOLS_MATRIX, family_tools_world
 
 ROLES = (
     "anonymous",
@@ -135,6 +136,37 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:create_journal_entry": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:list_journal": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:get_journal_entry": expect(404, anonymous=401, person=200, clinician=200),
+    # Consent-scoped sharing: the person's own pages, the care team's view, a family member's
+    # view of a person (fran is not linked to pat here: she sees nothing; see
+    # tests/web/sharing/test_family_matrix.py for the consent states).
+    "sharing:consents": expect(404, anonymous=302, person=200, other_person=200),
+    "sharing:consent_new": expect(404, anonymous=302, person=200, other_person=200),
+    "sharing:disclosures": expect(404, anonymous=302, person=200, other_person=200),
+    "sharing:disclosures_csv": expect(404, anonymous=302, person=200, other_person=200),
+    "sharing:invite": expect(404, anonymous=302, person=200, other_person=200),
+    "sharing:consent": expect(404, anonymous=302, person=200),
+    "sharing:consent_revoke": expect(404, anonymous=302, person=405, other_person=405),
+    "sharing:invitation_cancel": expect(404, anonymous=302, person=405, other_person=405),
+    "sharing:link_end": expect(404, anonymous=302, person=405, other_person=405),
+    "sharing:join": expect(400),  # not a valid token: nothing shown to anyone
+    "sharing:shared": expect(404, anonymous=302),
+    "sharing:shared_category": expect(404, anonymous=302),
+    "sharing:family_sessions": expect(404, anonymous=302, family=200),
+    "sharing:session_reply": expect(404, anonymous=302, family=405),
+    "sharing:care_team": expect(404, anonymous=302, clinician=200),
+    "sharing:session_new": expect(405, anonymous=302),
+    "sharing:session": expect(404, anonymous=302, clinician=200),
+    "sharing:staff_invite": expect(405, anonymous=302),
+    "sharing:disclosure": expect(404, anonymous=302, clinician=200),
+    "sharing:consent_ended": expect(405, anonymous=302),
+    # GET on the consents address lists them; POST creates (create_consent shares the route).
+    "api-v1:create_consent": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_consents": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_consent": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:revoke_consent": expect(405),
+    "api-v1:list_disclosures": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_shared": expect(404, anonymous=401),
+    **FAMILY_TOOLS_MATRIX,
     "admin:index": expect(302, admin=200),
 }
 
@@ -223,6 +255,7 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         person=pat.person, title="Park", kind="enjoyable", planned_for=timezone.localdate()
     )
     token = ApiToken.objects.create(user=pat.user, name="t", key_hash="x" * 64, hint="trl_x")
+    sharing = _sharing_world(pat, dana)
     personas = {
         "person": pat,
         "other_person": quinn,
@@ -253,8 +286,53 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "worksheet_id": str(sheet.public_id),
         "activity_id": str(activity.public_id),
         "exercise_id": "paced-breathing",
+        **sharing,
+        **family_tools_world(fran),
     }
     return personas, values
+
+
+def _sharing_world(pat: Any, dana: Any) -> dict[str, str]:
+    """Pat's consent (to an organisation), a pending invitation, a family member linked to pat
+    who is not fran (gil), a family session with gil invited."""
+    from django.utils import timezone
+
+    from trellis.core.access import Role
+    from trellis.sharing import actions
+    from trellis.sharing.models import Consent, FamilyLink, FamilySession, SessionInvitation
+
+    consent = Consent.objects.create(
+        person=pat.person,
+        disclosing_party="Riverbend",
+        recipient_kind="organization",
+        recipient_name="Harbor Housing",
+        purpose="housing application",
+        categories=["attendance"],
+        ends_on=timezone.localdate(),
+        signature_method="confirmed",
+        signed_name="Pat Example",
+        signed_by=pat.user,
+        text_shown="…",
+    )
+    invitation, _raw = actions.invite(pat.person, by=pat.user, name="Gil")
+    link = FamilyLink.objects.create(person=pat.person, user=make_user("gil", Role.FAMILY))
+    session = FamilySession.objects.create(
+        person=pat.person,
+        kind="family_therapy",
+        starts_at=timezone.now(),
+        place="Room 2",
+        scheduled_by=dana.user,
+    )
+    invite = SessionInvitation.objects.create(session=session, link=link)
+    return {
+        "consent_id": str(consent.public_id),
+        "invitation_id": str(invitation.public_id),
+        "link_id": str(link.public_id),
+        "token": "not-a-token",
+        "category": "milestones",
+        "session_id": str(session.public_id),
+        "invite_id": str(invite.public_id),
+    }
 
 
 def concrete(route: str, values: dict[str, str]) -> str:

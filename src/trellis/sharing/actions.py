@@ -231,6 +231,25 @@ def accept(invitation: Invitation, user: Any) -> FamilyLink:
 
 
 @transaction.atomic
+def join(invitation: Invitation, account: dict[str, Any]) -> Any:
+    """A new family-member account from the invitation page, linked in the same transaction."""
+    from trellis.accounts.models import User
+
+    user = User(
+        username=account["username"],
+        first_name=account["first_name"],
+        last_name=account.get("last_name", ""),
+        email=account.get("email", ""),
+        role=Role.FAMILY,
+    )
+    user.set_password(account["password"])
+    user.save()
+    audit.record(user, "create", user, object_type="User")
+    accept(invitation, user)
+    return user
+
+
+@transaction.atomic
 def cancel_invitation(invitation: Invitation, *, by: Any) -> None:
     if invitation.state == "pending":
         invitation.cancelled_at = timezone.now()
@@ -318,6 +337,10 @@ def milestone_news(link: FamilyLink, today: date | None = None) -> list[Mileston
             defaults={"consent": covering},
         )
     return list(MilestoneNotice.objects.filter(link=link, count_started=line.current.start))
+
+
+def mark_seen(notices: list[MilestoneNotice]) -> None:
+    MilestoneNotice.objects.filter(pk__in=[n.pk for n in notices]).update(seen_at=timezone.now())
 
 
 def send_milestone_news(now: datetime | None = None) -> int:

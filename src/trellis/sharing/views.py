@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.mail import send_mail
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.decorators import role_required
-from trellis.accounts.models import User
 from trellis.audit import log as audit
 from trellis.audit.models import Outcome
 from trellis.core import consent as core
@@ -269,19 +267,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     form = None if user.is_authenticated else forms.JoinForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            with transaction.atomic():
-                if form is not None:
-                    data = form.cleaned_data
-                    user = User(
-                        username=data["username"],
-                        first_name=data["first_name"],
-                        last_name=data["last_name"],
-                        email=data["email"],
-                        role=Role.FAMILY,
-                    )
-                    user.set_password(data["password"])
-                    user.save()
-                    audit.record(user, "create", user, object_type="User")
+            if form is not None:
+                user = actions.join(invitation, form.cleaned_data)
+            else:
                 actions.accept(invitation, user)
         except InvalidInput:
             return render(request, "sharing/join_gone.html", status=400)
@@ -341,9 +329,7 @@ def shared(request: HttpRequest, person_id: UUID) -> HttpResponse:
     for category in categories:
         person, item = access_shared(request.user, person_id, category)
         sections.append(_section(person, category, item))
-    for notice in _news(request.user, person):
-        notice.seen_at = timezone.now()
-        notice.save(update_fields=["seen_at"])
+    actions.mark_seen(_news(request.user, person))
     return render(
         request, "sharing/shared.html", {"person": person, "sections": sections, **_notice()}
     )

@@ -23,7 +23,9 @@ NEW_ACCOUNT = {
 
 def invite(client, pat, **extra):
     sign_in(client, pat)
-    response = client.post("/me/sharing/invite/", {"name": "Fran", "relationship": "sister"} | extra)
+    response = client.post(
+        "/me/sharing/invite/", {"name": "Fran", "relationship": "sister"} | extra
+    )
     assert response.status_code == 200
     url = re.search(r'<code id="invitation-link">([^<]+)</code>', response.content.decode())
     client.logout()
@@ -164,7 +166,9 @@ def test_the_clinician_invites_only_someone_a_consent_in_force_names(client, pat
     page = client.get(f"/people/{pat.public_id}/family/").content.decode()
     assert "Rosa Example" in page
 
-    made = client.post(f"/people/{pat.public_id}/family/invite/", {"consent": str(consent.public_id)})
+    made = client.post(
+        f"/people/{pat.public_id}/family/invite/", {"consent": str(consent.public_id)}
+    )
     assert made.status_code == 200
     link = re.search(r'<code id="invitation-link">([^<]+)</code>', made.content.decode()).group(1)
     client.logout()
