@@ -35,7 +35,7 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 SIGNED_IN_ONLY = {"anonymous": 302}
 # dana (clinician) is on pat's care team; sam (supervisor) is not.
 MATRIX: dict[str, dict[str, int]] = {
-    "home": expect(302, family=200, navigator=200, admin=200, researcher=200),
+    "home": expect(302, navigator=200, admin=200, researcher=200),
     "accounts:login": expect(302, anonymous=200),
     "accounts:logout": expect(405),
     "accounts:two_factor": expect(200, anonymous=302, person=302, other_person=302, family=302),

@@ -5,6 +5,9 @@ from typing import Any
 
 import pytest
 
+# The authorization matrix's world (every URL's ids), for the family-role matrix.
+from tests.web.test_authorization_matrix import world  # noqa: F401
+
 
 @pytest.fixture
 def fran_link(pat: Any, fran: Any) -> Any:
