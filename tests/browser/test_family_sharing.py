@@ -105,3 +105,36 @@ def test_the_clinician_family_page(visit, pat, dana, fran, settings, size, label
     tab.page.goto(f"/people/{pat.public_id}/family/")
     expect(tab.page.get_by_role("heading", name="Consents on file")).to_be_visible()
     check(tab, f"family-care-team-{label}")
+
+
+FAMILY_PAGES = [
+    "/family/",
+    "/family/learn/",
+    "/family/learn/overdose-and-naloxone/",
+    "/family/support-groups/",
+    "/family/boundaries/",
+    "/family/empathy/",
+    "/family/craft/",
+    "/family/craft/positive-communication/",
+    "/family/wellbeing/",
+    "/family/self-care/",
+    "/family/sessions/",
+]
+
+
+@pytest.mark.parametrize(("size", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_every_family_page_passes_the_page_checks(visit, pat, fran, size, label):
+    from tests.web.family.matrix_rows import family_tools_world
+    from tests.web.sharing.conftest import consent_for
+    from trellis.sharing.models import FamilyLink
+
+    family_tools_world(fran)  # a worksheet and an activity, so lists have rows
+    link = FamilyLink.objects.create(person=pat.person, user=fran.user, relationship="sister")
+    consent_for(pat, link, ["milestones", "checkin_summaries"])
+    tab = visit(size)
+    tab.sign_in("fran", PASSWORD)
+    tab.page.wait_for_url("**/family/")
+    for url in [*FAMILY_PAGES, f"/family/people/{pat.public_id}/"]:
+        assert tab.page.goto(url).status == 200, url
+        name = "family-shared-view" if "/people/" in url else url.strip("/").replace("/", "-")
+        check(tab, f"{name}-{label}")
