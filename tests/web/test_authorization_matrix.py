@@ -159,6 +159,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "sharing:staff_invite": expect(405, anonymous=302),
     "sharing:disclosure": expect(404, anonymous=302, clinician=200),
     "sharing:consent_ended": expect(405, anonymous=302),
+    "sharing:staff_revoke": expect(405, anonymous=302),
     # GET on the consents address lists them; POST creates (create_consent shares the route).
     "api-v1:create_consent": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:list_consents": expect(404, anonymous=401, person=200, clinician=200),

@@ -40,6 +40,11 @@ urlpatterns = [
         name="disclosure",
     ),
     path(
+        "people/<uuid:person_id>/consents/<uuid:consent_id>/revoke/",
+        views.staff_revoke,
+        name="staff_revoke",
+    ),
+    path(
         "people/<uuid:person_id>/consents/<uuid:consent_id>/ended/",
         views.consent_ended,
         name="consent_ended",

@@ -620,3 +620,13 @@ def consent_ended(request: HttpRequest, person_id: UUID, consent_id: UUID) -> Ht
     else:
         messages.success(request, _("Recorded: the consent's end event has happened."))
     return redirect("sharing:care_team", person_id=person.public_id)
+
+
+@staff_view
+@require_POST
+def staff_revoke(request: HttpRequest, person_id: UUID, consent_id: UUID) -> HttpResponse:
+    """The person told the care team to revoke: recorded by the clinician, effective at once."""
+    person = _staff(request, person_id, what="Consent", write=True)
+    actions.revoke(owned(Consent, person, consent_id), by=request.user)
+    messages.success(request, _("Consent revoked at the person's request."))
+    return redirect("sharing:care_team", person_id=person.public_id)

@@ -209,3 +209,21 @@ def test_the_consent_page_reads_in_spanish(client, pat, fran_link):
 
     assert "Derecho a revocar" in page or "derecho a revocar" in page
     assert "Hitos" in page
+
+
+def test_the_care_team_records_a_revocation_the_person_asked_for(client, pat, dana, eli, fran_link):
+    consent = consent_for(pat, fran_link, ["milestones"])
+    sign_in(client, eli)  # not on pat's care team
+    assert (
+        client.post(f"/people/{pat.public_id}/consents/{consent.public_id}/revoke/").status_code
+        == 404
+    )
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+
+    sign_in(client, dana)
+    client.post(f"/people/{pat.public_id}/consents/{consent.public_id}/revoke/")
+
+    consent.refresh_from_db()
+    assert consent.revoked_by == dana.user
+    assert consent.status().value == "revoked"
