@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from trellis.core.errors import InvalidInput
+
 EXERCISE_GUIDELINE_MINUTES = 150
 KINDS = ("sleep", "exercise", "nutrition")
 LIMITS = {
@@ -88,3 +90,9 @@ def _mean(values: Iterable[Decimal]) -> Decimal | None:
     if not values:
         return None
     return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+
+
+def check_self_care_outcome(planned_for: date, today: date) -> None:
+    """Whether a planned self-care activity happened can be said once its day has come."""
+    if planned_for > today:
+        raise InvalidInput("happened", "said once the activity's day has come")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from trellis.audit import log as audit
 from trellis.core import family_wellbeing as core
+from trellis.core import lifestyle
 from trellis.core.errors import InvalidInput
 from trellis.family.models import (
     BoundaryWorksheet,
@@ -85,8 +86,7 @@ def plan_self_care(user: Any, *, title: str, planned_for: date) -> SelfCareActiv
 
 @transaction.atomic
 def mark_self_care(activity: SelfCareActivity, *, happened: bool, by: Any) -> SelfCareActivity:
-    if activity.planned_for > timezone.localdate():
-        raise InvalidInput("happened", "said once the activity's day has come")
+    lifestyle.check_self_care_outcome(activity.planned_for, timezone.localdate())
     activity.happened = happened
     activity.save(update_fields=["happened"])
     audit.record(by, "update", activity)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.core import family_wellbeing as core
 from trellis.core.errors import InvalidInput
-from trellis.knowledge.family import content, localized
+from trellis.knowledge.content import localized
+from trellis.knowledge.family import content
 from trellis.recovery.forms import DateInput, refuse
 
 MAX_TEXT = 2000

@@ -15,16 +15,15 @@ from typing import Any
 import yaml
 
 from trellis.core import family_wellbeing as core
+from trellis.knowledge.content import (
+    ContentError,
+    Text,
+)
+from trellis.knowledge.content import required as _required
+from trellis.knowledge.content import text as _text
 from trellis.knowledge.instruments import catalog
 
 FOLDER = Path(__file__).parent / "family"
-LANGUAGES = ("en", "es")
-
-Text = dict[str, str]  # {"en": …, "es": …}
-
-
-class ContentError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,6 @@ class Content:
     empathy: tuple[Exercise, ...]
     craft: Craft
     wellbeing: Wellbeing
-
-
-def localized(text: Text, language: str) -> str:
-    return text.get(language) or text["en"]
 
 
 @cache
@@ -300,21 +295,6 @@ def _texts(raw: dict[str, Any], key: str, where: str) -> tuple[Text, ...]:
     if not isinstance(rows, list) or not rows:
         raise ContentError(f"{where}: {key} is empty")
     return tuple(_text(row, f"{where}: {key}[{n}]") for n, row in enumerate(rows))
-
-
-def _text(value: Any, where: str) -> Text:
-    if not isinstance(value, dict) or any(
-        not isinstance(value.get(k), str) or not value[k].strip() for k in LANGUAGES
-    ):
-        raise ContentError(f"{where}: needs text in {' and '.join(LANGUAGES)}")
-    return {k: value[k].strip() for k in LANGUAGES}
-
-
-def _required(raw: dict[str, Any], key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {key} is required")
-    return value.strip()
 
 
 def _whole(raw: dict[str, Any], key: str, where: str) -> int:

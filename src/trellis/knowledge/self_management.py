@@ -11,13 +11,15 @@ from typing import Any
 
 import yaml
 
+from trellis.knowledge.content import (
+    LANGUAGES,
+    ContentError,
+)
+from trellis.knowledge.content import required as _required
+from trellis.knowledge.content import text as _text
+
 FILE = Path(__file__).parent / "selfcare" / "exercises.yaml"
-LANGUAGES = ("en", "es")
 STRATEGIES = ("coping", "mindfulness", "compassion")
-
-
-class ContentError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,6 @@ class Content:
 
     def by_strategy(self, strategy: str) -> list[Exercise]:
         return [e for e in self.exercises.values() if e.strategy == strategy]
-
-
-def localized(text: dict[str, str], language: str) -> str:
-    return text.get(language) or text["en"]
 
 
 @cache
@@ -116,18 +114,3 @@ def _vocabulary(data: dict[str, Any], key: str) -> dict[str, dict[str, str]]:
     if not out:
         raise ContentError(f"{FILE.name}: {key} is empty")
     return out
-
-
-def _text(value: Any, where: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(
-        not isinstance(value.get(k), str) or not value[k].strip() for k in LANGUAGES
-    ):
-        raise ContentError(f"{where}: needs text in {' and '.join(LANGUAGES)}")
-    return {k: value[k].strip() for k in LANGUAGES}
-
-
-def _required(raw: dict[str, Any], key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {key} is required")
-    return value.strip()

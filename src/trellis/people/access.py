@@ -84,11 +84,7 @@ def access_shared(user: Any, person_id: object, category: str) -> tuple[Person, 
     person = find_person(person_id)
     rel = relationship(user, person) if person is not None else Relationship.NONE
     consents = (
-        list(
-            Consent.objects.filter(
-                person=person, recipient_link__user=user, recipient_link__ended_at__isnull=True
-            )
-        )
+        list(Consent.objects.received_by(user, person))
         if person is not None and rel is Relationship.FAMILY
         else []
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from trellis.audit import log as audit
 from trellis.core import checkins as core
 from trellis.core import insights as core_insights
+from trellis.core import lifestyle
 from trellis.core import recovery as timeline_core
 from trellis.core.errors import InvalidInput
 from trellis.knowledge.self_management import content
@@ -287,8 +288,7 @@ def plan_self_care(
 
 @transaction.atomic
 def mark_self_care(activity: SelfCareActivity, *, happened: bool, by: Any) -> SelfCareActivity:
-    if activity.planned_for > timezone.localdate():
-        raise InvalidInput("happened", "said once the activity's day has come")
+    lifestyle.check_self_care_outcome(activity.planned_for, timezone.localdate())
     activity.happened = happened
     activity.save(update_fields=["happened"])
     _audited(by, "update", activity, activity.person)

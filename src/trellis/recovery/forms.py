@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from trellis.core import checkins as core
 from trellis.core import goals as core_goals
 from trellis.core.errors import InvalidInput
-from trellis.knowledge.self_management import content, localized
+from trellis.knowledge.content import localized
+from trellis.knowledge.self_management import content
 from trellis.recovery.actions import vocabularies
 from trellis.recovery.models import GoalStatus
 

@@ -28,7 +28,8 @@ from trellis.core.access import Role
 from trellis.core.checkins import SUPPORT_CRAVING
 from trellis.core.errors import InvalidInput
 from trellis.core.insights import DAYS
-from trellis.knowledge.self_management import content, localized
+from trellis.knowledge.content import localized
+from trellis.knowledge.self_management import content
 from trellis.recovery import actions, forms
 from trellis.recovery.access import own_person, owned
 from trellis.recovery.models import (

@@ -17,7 +17,7 @@ from django.utils import timezone
 from trellis.audit import log as audit
 from trellis.audit.models import Outcome
 from trellis.core import consent as core
-from trellis.core.access import Role
+from trellis.core.access import Purpose, Role
 from trellis.core.errors import InvalidInput
 from trellis.people.models import Person
 from trellis.recovery.actions import timeline
@@ -133,6 +133,26 @@ def record_end_event(consent: Consent, *, by: Any, on: date | None = None) -> Co
     consent.save(update_fields=["end_event_on"])
     audit.record(by, "update", consent, detail={"end_event": "happened"})
     return consent
+
+
+def prepare_disclosure(consent: Consent, *, by: Any) -> None:
+    """Staff disclose a consent's categories to its recipient: allowed only while it is in
+    force, and recorded either way (a `disclose` entry is what the accounting lists)."""
+    status = consent.status()
+    allowed = status is core.Status.ACTIVE
+    audit.record(
+        by,
+        "disclose",
+        object_type="Disclosure",
+        object_id=str(consent.person.public_id),
+        outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
+        purpose=Purpose.CONSENTED_DISCLOSURE if allowed else "",
+        detail={"consent": str(consent.public_id), "categories": consent.categories}
+        if allowed
+        else {"consent": str(consent.public_id), "status": status.value},
+    )
+    if not allowed:
+        raise InvalidInput("consent", "a consent in force")
 
 
 # ---------------------------------------------------------------- invitations

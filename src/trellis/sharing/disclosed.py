@@ -54,7 +54,7 @@ def milestones(person: Person, today: date) -> dict[str, Any]:
 
 
 def plan_goals(person: Person, today: date) -> dict[str, Any]:
-    plan = Plan.objects.filter(person=person).order_by("-version").first()
+    plan = Plan.objects.filter(person=person).current()
     goals = (plan.document.get("goals") or []) if plan is not None else []
     return {
         "goals": [
@@ -87,7 +87,7 @@ def checkin_summaries(person: Person, today: date) -> dict[str, Any]:
 
 
 def medications(person: Person, today: date) -> dict[str, Any]:
-    plan = Plan.objects.filter(person=person).order_by("-version").first()
+    plan = Plan.objects.filter(person=person).current()
     if plan is None:
         return {"medications": []}
     agreed = set(

@@ -118,6 +118,14 @@ class Invitation(models.Model):
         return "pending"
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def received_by(self, user: object, person: Person) -> ConsentQuerySet:
+        """The consents naming `user` as recipient, through a family link still active."""
+        return self.filter(
+            person=person, recipient_link__user=user, recipient_link__ended_at__isnull=True
+        )
+
+
 class Consent(models.Model):
     """A written consent to disclose (42 CFR 2.31), as the person signed it."""
 
@@ -150,6 +158,8 @@ class Consent(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at"]

@@ -31,8 +31,9 @@ from trellis.accounts.decorators import role_required
 from trellis.audit import log as audit
 from trellis.audit.models import Outcome
 from trellis.core import consent as core
-from trellis.core.access import Purpose, Role
+from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
+from trellis.core.ids import parse_uuid
 from trellis.people.access import access_person, access_shared, find_person
 from trellis.recovery.access import own_person, owned
 from trellis.recovery.forms import refuse
@@ -541,11 +542,7 @@ def staff_invite(request: HttpRequest, person_id: UUID) -> HttpResponse:
     """Invite the family member a consent in force names: the person's consent is the basis."""
     person = _staff(request, person_id, what="Invitation", write=True)
     consent_id = request.POST.get("consent")
-    found = (
-        Consent.objects.filter(person=person, public_id=consent_id).first()
-        if _is_uuid(consent_id)
-        else None
-    )
+    found = Consent.objects.filter(person=person, public_id=parse_uuid(consent_id)).first()
     try:
         if found is None:
             raise InvalidInput(
@@ -561,39 +558,17 @@ def staff_invite(request: HttpRequest, person_id: UUID) -> HttpResponse:
     return _invitation_sent(request, invitation, raw, request.POST.get("email") or None)
 
 
-def _is_uuid(value: object) -> bool:
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 @staff_view
 def disclosure(request: HttpRequest, person_id: UUID, consent_id: UUID) -> HttpResponse:
     """A disclosure prepared for the consent's recipient (for example an organisation): only the
     consented categories, with the notice; recorded in the accounting of disclosures."""
     person = _staff(request, person_id, what="Consent")
     item = owned(Consent, person, consent_id)
-    if item.status() is not core.Status.ACTIVE:
-        audit.record(
-            request.user,
-            "disclose",
-            object_type="Disclosure",
-            object_id=str(person.public_id),
-            outcome=Outcome.DENIED,
-            detail={"consent": str(item.public_id), "status": item.status().value},
-        )
+    try:
+        actions.prepare_disclosure(item, by=request.user)
+    except InvalidInput:
         messages.error(request, _("This consent is no longer in force: nothing can be disclosed."))
         return redirect("sharing:care_team", person_id=person.public_id)
-    audit.record(
-        request.user,
-        "disclose",
-        object_type="Disclosure",
-        object_id=str(person.public_id),
-        purpose=Purpose.CONSENTED_DISCLOSURE,
-        detail={"consent": str(item.public_id), "categories": item.categories},
-    )
     return render(
         request,
         "sharing/shared.html",

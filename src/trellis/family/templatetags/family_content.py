@@ -3,7 +3,8 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from trellis.knowledge.family import localized
+from trellis.knowledge.content import localized
+from trellis.recovery.templatetags.recovery import get
 
 register = template.Library()
 
@@ -14,7 +15,5 @@ def local(text: Any) -> str:
     return localized(text, (get_language() or "en")[:2]) if text else ""
 
 
-@register.filter
-def get(mapping: Any, key: Any) -> Any:
-    """`{{ labels|get:code }}`: the entry for a key, or the key itself if there is none."""
-    return mapping.get(key, key) if hasattr(mapping, "get") else key
+# `{{ labels|get:code }}`, the same filter as the person's pages.
+register.filter("get", get)
