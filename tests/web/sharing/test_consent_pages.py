@@ -227,3 +227,31 @@ def test_the_care_team_records_a_revocation_the_person_asked_for(client, pat, da
     consent.refresh_from_db()
     assert consent.revoked_by == dana.user
     assert consent.status().value == "revoked"
+
+
+def test_an_end_event_cannot_be_recorded_for_a_consent_that_ends_on_a_date(
+    client, pat, dana, fran_link
+):
+    from trellis.audit.models import AuditEvent
+
+    consent = consent_for(pat, fran_link, ["milestones"])
+    sign_in(client, dana)
+
+    response = client.post(f"/people/{pat.public_id}/consents/{consent.public_id}/ended/")
+
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.end_event_on is None
+    assert consent.status().value == "active"
+    denied = AuditEvent.objects.get(object_type="Consent", outcome="denied")
+    assert denied.detail == {"field": "end_event"}
+    page = client.get(response.url).content.decode()
+    assert "ends on a date, not with an event" in page
+
+
+def test_a_category_that_does_not_exist_discloses_nothing(client, pat, fran, fran_link):
+    consent_for(pat, fran_link, ["milestones"])
+    sign_in(client, fran)
+
+    assert client.get(f"/family/people/{pat.public_id}/everything/").status_code == 404
+    assert client.get(f"/api/v1/people/{pat.public_id}/shared/everything").status_code == 404

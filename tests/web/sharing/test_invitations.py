@@ -193,3 +193,21 @@ def test_the_person_can_unlink_a_family_member(client, pat, fran, fran_link):
     sign_in(client, fran)
     assert client.get(f"/family/people/{pat.public_id}/milestones/").status_code == 404
     assert client.get("/family/").status_code == 200  # her own account and tools remain
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 121])
+def test_an_invitation_without_a_proper_name_is_refused_and_nothing_is_made(client, pat, name):
+    from trellis.audit.models import AuditEvent
+    from trellis.sharing.models import Invitation
+
+    sign_in(client, pat)
+    response = client.post("/me/sharing/invite/", {"name": name, "relationship": "sister"})
+
+    assert response.status_code == 400
+    assert 'id="id_name_error"' in response.content.decode()
+    assert "invitation-link" not in response.content.decode()
+    assert not Invitation.objects.exists()
+    if name.strip():  # a blank name stops at the form; a too-long one at the action, audited
+        assert AuditEvent.objects.get(object_type="Invitation", outcome="denied").detail == {
+            "field": "name"
+        }
