@@ -69,3 +69,23 @@ def test_a_person_answers_a_questionnaire_on_a_phone_and_is_offered_help_at_once
     check(tab, "self-report-done-phone")
     assert Score.objects.get().total == 9
     assert Alert.objects.open().filter(person=pat.person, severity="urgent").count() == 1
+
+
+def test_dast10_items_2_to_10_appear_only_after_a_yes_to_item_1(visit, pat):
+    tab = visit(PHONE)
+    tab.sign_in("pat", PASSWORD)
+    tab.page.get_by_role("link", name="My questionnaires").click()
+    tab.page.get_by_role("link", name="Drug Abuse Screening Test (DAST-10)").click()
+    second = tab.page.get_by_text("2. Do you abuse more than one drug at a time?")
+
+    expect(second).to_be_hidden()
+    tab.page.locator("input[name='item_1'][value='true']").check()
+    expect(second).to_be_visible()
+    tab.page.locator("input[name='item_1'][value='false']").check()
+    expect(second).to_be_hidden()
+    check(tab, "self-report-dast10-phone")
+    tab.page.get_by_role("button", name="Send my answers").click()
+
+    expect(tab.page.get_by_role("heading", name="Thank you")).to_be_visible()
+    stored = Score.objects.get()
+    assert (stored.instrument, stored.total, stored.band) == ("dast10", 0, "no problems reported")

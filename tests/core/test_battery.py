@@ -45,6 +45,7 @@ def test_negative_screens_skip_the_full_instruments_and_count_the_items_spared()
     assert battery.complete
     # asked 2 + 7 + 3 + 10 + 4 (the ASQ's acuity item is not asked after four no's) of 9 + 7 + 10 + 10 + 5
     assert (battery.items_asked, battery.items_full) == (2 + 7 + 3 + 10 + 4, 9 + 7 + 10 + 10 + 5)
+    assert states(battery)["gad7"] is StepState.DONE  # given in full: all seven count
 
 
 def test_a_positive_screen_asks_the_rest_of_the_full_instrument():
@@ -95,6 +96,37 @@ def test_simulating_the_adaptive_intake_keeps_only_what_it_would_ask():
 
     assert document["instruments"]["phq2"] == [0, 1]
     assert "phq9" not in document["instruments"]
+    assert document["instruments"]["gad2"] == [0, 0]
+    assert "gad7" not in document["instruments"]
     assert document["instruments"]["audit"] == full["audit"]
     assert battery.complete
-    assert battery.items_asked == 2 + 7 + 10 + 10 + 4
+    assert battery.items_asked == 2 + 2 + 10 + 10 + 4
+
+
+def test_a_gad2_under_its_cut_off_skips_the_rest_of_the_gad7():
+    battery = plan(rules(), doc(instruments={"gad2": [1, 1]}))
+    step = battery.step("gad7")
+
+    assert step.state is StepState.SCREENED_OUT
+    assert (step.items_asked, step.items_full) == (2, 7)
+    assert plan(rules(), doc(instruments={"gad2": [2, 1]})).step("gad7").state is StepState.TO_ASK
+
+
+def test_dast10_item_1_no_counts_one_item_asked_of_ten():
+    battery = plan(rules(), doc(instruments={"dast10": [False] + [None] * 9}))
+    step = battery.step("dast10")
+
+    assert step.state is StepState.DONE
+    assert (step.items_asked, step.items_full) == (1, 10)
+
+
+def test_a_no_to_the_trauma_question_screens_out_the_pcl5_as_one_item_asked_of_twenty():
+    no = plan(rules(), doc(mental_health={"trauma_history": False})).step("pcl5")
+    unknown = plan(rules(), doc(mental_health={})).step("pcl5")
+    asked_anyway = plan(
+        rules(), doc(mental_health={"trauma_history": False}), requested_in_full=["pcl5"]
+    ).step("pcl5")
+
+    assert (no.state, no.items_asked, no.items_full) == (StepState.SCREENED_OUT, 1, 20)
+    assert unknown.state is StepState.NOT_APPLICABLE
+    assert asked_anyway.state is StepState.TO_ASK

@@ -22,11 +22,12 @@ def spread(total: int, items: int, top: int) -> list[int]:
     return out
 
 
-def test_all_thirteen_instruments_of_the_contract_are_defined():
+def test_all_thirteen_instruments_of_the_contract_are_defined_and_the_gad2_screen():
     assert set(instrument_ids()) == {
         "phq9",
         "phq2",
         "gad7",
+        "gad2",
         "audit",
         "auditc",
         "dast10",
@@ -155,7 +156,7 @@ def test_an_unknown_instrument_names_the_known_ones():
         score("beck", [1])
     assert (
         error.value.message
-        == "instrument must be one of asq, audit, auditc, bam, ciwa_ar, cows, crafft, cssrs_screen, dast10, gad7, pcl5, phq2, phq9"
+        == "instrument must be one of asq, audit, auditc, bam, ciwa_ar, cows, crafft, cssrs_screen, dast10, gad2, gad7, pcl5, phq2, phq9"
     )
 
 
@@ -370,3 +371,40 @@ def test_the_result_has_exactly_the_contract_keys():
         "notes",
     ]
     assert "dsm5_provisional" in score("pcl5", [0] * 20).as_dict()
+
+
+def test_dast10_item_1_no_may_leave_items_2_to_10_unasked_and_scores_0_saying_so():
+    result = score("dast10", [False] + [None] * 9)
+
+    assert (result.total, result.band) == (0, "no problems reported")
+    assert result.item_scores == (0,) * 10
+    assert "item 1 no" in result.notes[0]
+
+
+def test_dast10_fully_answered_after_item_1_no_is_still_scored_item_by_item():
+    result = score("dast10", [False] * 10)
+
+    assert result.total == 1  # item 3 "always able to stop": no
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ([True] + [None] * 9, "dast10 item 2"),
+        ([False, False, None] + [False] * 7, "dast10 item 3"),
+        ([None] + [False] * 9, "dast10 item 1"),
+    ],
+)
+def test_dast10_unasked_items_only_all_together_after_item_1_no(answers, field):
+    with pytest.raises(InvalidInput) as refused:
+        score("dast10", answers)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(("answers", "band"), [([1, 1], "negative"), ([2, 1], "positive")])
+def test_gad2_is_positive_at_3_as_kroenke_2007_and_shares_the_gad7_first_items(answers, band):
+    assert score("gad2", answers).band == band
+    assert [i.text for i in instrument("gad2").items] == [
+        i.text for i in instrument("gad7").items[:2]
+    ]

@@ -55,7 +55,7 @@ def test_what_is_missing_shrinks_as_sections_arrive():
         ),
         (
             doc(instruments={"beck": [1]}),
-            "instruments.beck must be an instrument id: asq, audit, auditc, bam, ciwa_ar, cows, crafft, cssrs_screen, dast10, gad7, pcl5, phq2, phq9",
+            "instruments.beck must be an instrument id: asq, audit, auditc, bam, ciwa_ar, cows, crafft, cssrs_screen, dast10, gad2, gad7, pcl5, phq2, phq9",
         ),
         (
             doc(instruments={"crafft": [False] * 6}),

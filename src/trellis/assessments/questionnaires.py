@@ -31,12 +31,17 @@ def battery_for(intake: Intake) -> battery.Battery:
 def item_field(item: Item) -> forms.Field:
     label = f"{item.number}. {item.text}"
     if item.kind == "yesno":
+        gated = {"data-asked-if-yes": f"item_{item.asked_if_yes}"} if item.asked_if_yes else {}
         return forms.TypedChoiceField(
             label=label,
             choices=YES_NO,
             coerce=lambda v: v == "true",
-            widget=forms.RadioSelect,
-            required=not item.optional,
+            widget=forms.RadioSelect(attrs=gated),
+            required=not item.optional and not item.asked_if_yes,
+            help_text=_("Answer only if you answered yes to question %(n)s.")
+            % {"n": item.asked_if_yes}
+            if item.asked_if_yes
+            else "",
         )
     if item.kind == "range":
         # Skip rules (BAM items 5 and 7) are the scorer's to check, so a blank may be allowed.
@@ -70,6 +75,8 @@ def responses_from(definition: Instrument, form: forms.Form, *, before: list[Any
         value = form.cleaned_data.get(f"item_{item.number}")
         if item.kind == "daylist":
             value = [int(v) for v in value.replace(" ", "").split(",")] if value else None
+        if item.asked_if_yes and answers[item.asked_if_yes - 1] is not True:
+            value = None  # not asked: its gate question was not answered yes
         answers.append(None if value in ("", None) else value)
     while answers and answers[-1] is None and definition.items[len(answers) - 1].optional:
         answers.pop()

@@ -1,7 +1,12 @@
 """The adaptive intake battery: what to ask next, and how many items that spares.
 
-A negative screen (PHQ-2, AUDIT-C) stands in for its full instrument unless the clinician asks
-for the full one. Rules are data (knowledge/battery.yaml); cut-offs are the instruments' own bands.
+A negative screen (PHQ-2, GAD-2, AUDIT-C) stands in for its full instrument unless the clinician
+asks for the full one; a "no" to DAST-10 item 1 leaves its other nine unasked; the intake's trauma
+question gates the PCL-5. Rules are data (knowledge/battery.yaml); cut-offs are the instruments'
+own bands.
+
+The full battery is every instrument that applies to the person's age and the site's settings,
+each in full; a gate question answered "no" counts as one item asked.
 """
 
 from __future__ import annotations
@@ -80,16 +85,20 @@ def plan(
 def _context(document: Mapping[str, Any], settings: Mapping[str, bool]) -> dict[str, Any]:
     person = document.get("person") or {}
     mental = document.get("mental_health") or {}
+    trauma = mental.get("trauma_history")
     return {
         "age": person.get("age"),
         "sex": person.get("sex_at_birth"),
-        "trauma_history": bool(mental.get("trauma_history"))
-        or "ptsd" in (mental.get("diagnoses") or []),
+        # None until the trauma question is answered: the PCL-5 waits for it.
+        "trauma_history": True
+        if trauma or "ptsd" in (mental.get("diagnoses") or [])
+        else (None if trauma is None else False),
         **settings,
     }
 
 
 def _applies(rule: Mapping[str, Any], context: Mapping[str, Any], requested: set[str]) -> bool:
+    """Whether the instrument belongs to this person's battery at all (age, site settings)."""
     if rule["id"] in requested:
         return True
     low, high = rule.get("ages", (0, 200))
@@ -98,9 +107,15 @@ def _applies(rule: Mapping[str, Any], context: Mapping[str, Any], requested: set
         return False
     if rule.get("only_setting") and not context.get(rule["only_setting"]):
         return False
-    if rule.get("unless_setting") and context.get(rule["unless_setting"]):
-        return False
-    return not rule.get("when") or bool(context.get(rule["when"]))
+    return not (rule.get("unless_setting") and context.get(rule["unless_setting"]))
+
+
+def _gate(rule: Mapping[str, Any], context: Mapping[str, Any], requested: set[str]) -> bool | None:
+    """The answer to the step's gate question: True (or no gate), False, or None (not yet asked)."""
+    if not rule.get("when") or rule["id"] in requested:
+        return True
+    answer = context.get(rule["when"])
+    return None if answer is None else bool(answer)
 
 
 def _step(
@@ -112,8 +127,11 @@ def _step(
     full_id, screen_id = rule["id"], rule.get("screen")
     full = len(instrument(full_id).items)
     shared = int(rule.get("shared_items", 0))
-    if not _applies(rule, context, requested):
+    gate = _gate(rule, context, requested)
+    if not _applies(rule, context, requested) or gate is None:
         return Step(full_id, StepState.NOT_APPLICABLE, screen_id, 0, full, shared)
+    if gate is False and full_id not in answers:
+        return Step(full_id, StepState.SCREENED_OUT, screen_id, 1, full, shared)
     if full_id in answers:
         asked = sum(1 for a in answers[full_id] if a is not None) if screen_id is None else full
         return Step(full_id, StepState.DONE, screen_id, asked, full, shared)

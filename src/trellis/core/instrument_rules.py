@@ -7,6 +7,7 @@ decisions follow contracts/instruments.md, "Encoding and scoring decisions".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from trellis.core.errors import InvalidInput
@@ -112,6 +113,31 @@ class Crafft(Default):
                 f"crafft item {missing}",
                 "yes or no (items 2-6 are null only when none of them was asked)",
             )
+
+
+class Dast10(Default):
+    """Item 1 (any non-medical drug use in the past 12 months) may gate the rest: after a "no",
+    items 2-10 may all be left unasked (null), and then score 0, so the total is 0. A form where
+    every item was answered is scored item by item as the manual says, whatever item 1 was."""
+
+    def check(self, definition: Instrument, answers: Sequence[Response]) -> None:
+        _require(definition, answers, [1])
+        if answers[0] is False and all(a is None for a in answers[1:]):
+            return
+        _require(definition, answers, range(2, 11))
+
+    def finish(
+        self,
+        definition: Instrument,
+        answers: Sequence[Response],
+        points: Sequence[int],
+        context: Mapping[str, Any],
+    ) -> Score:
+        result = super().finish(definition, answers, points, context)
+        if answers[1] is not None:
+            return result
+        note = "items 2-10 not asked: no drug use other than for medical reasons (item 1 no)"
+        return replace(result, notes=(*result.notes, note))
 
 
 class CssrsScreen(Default):
@@ -251,6 +277,7 @@ RULES: dict[str, Default] = {
     "audit": Audit(),
     "auditc": AuditC(),
     "crafft": Crafft(),
+    "dast10": Dast10(),
     "cssrs_screen": CssrsScreen(),
     "asq": Asq(),
     "pcl5": Pcl5(),

@@ -35,6 +35,8 @@ class Item:
     unscored: bool = False
     count: int = 0
     loinc: str | None = None
+    # Asked only when that earlier item was answered yes (DAST-10 items 2-10 after item 1).
+    asked_if_yes: int | None = None
 
     def allowed(self) -> str:
         if self.kind == "yesno":

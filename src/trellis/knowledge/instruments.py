@@ -12,11 +12,12 @@ from typing import Any
 
 import yaml
 
+from trellis.core.instrument_rules import RULES as SCORING_RULES
 from trellis.core.instruments import Band, Instrument, Item, Option
 
 FOLDER = Path(__file__).with_name("instruments")
 KINDS = {"choice", "yesno", "range", "scores", "daylist"}
-RULES = {None, "audit", "auditc", "crafft", "cssrs_screen", "asq", "pcl5", "bam"}
+RULES = {None, *SCORING_RULES}  # the manuals' own rules, one per instrument that has them
 REQUIRED = ("id", "name", "source", "terms", "items")
 
 
@@ -100,7 +101,14 @@ def _item(
         unscored=spec.get("unscored", False),
         count=spec.get("count", 0),
         loinc=spec.get("loinc"),
+        asked_if_yes=_gate(path, where, spec.get("asked_if_yes"), number),
     )
+
+
+def _gate(path: Path, where: str, gate: Any, number: int) -> int | None:
+    if gate is not None and not (isinstance(gate, int) and 1 <= gate < number):
+        raise KnowledgeError(path, where, "asked_if_yes must name an earlier item's number")
+    return gate
 
 
 def _bands(path: Path, bands: list[dict[str, Any]]) -> tuple[Band, ...]:

@@ -151,8 +151,10 @@ def full_answers(situation: dict[str, Any], rng: random.Random) -> dict[str, lis
         1 if situation.get("suicidal") else 0
     ]
     audit = _audit(rng) if drinks else [0, 0, 0, None, None, None, None, None, 0, 0]
-    dast = [drugs] + [drugs and rng.random() < 0.6 for _ in range(9)]
-    dast[2] = not dast[2] if drugs else True  # item 3: "always able to stop"
+    dast: list[bool | None] = [False] + [None] * 9  # item 1 "no": the other nine are not asked
+    if drugs:
+        dast = [True] + [rng.random() < 0.6 for _ in range(9)]
+        dast[2] = not dast[2]  # item 3: "always able to stop"
     asq = [bool(situation.get("suicidal")), False, bool(situation.get("suicidal")), False]
     return {
         "phq9": phq9,

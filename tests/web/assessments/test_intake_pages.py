@@ -134,23 +134,47 @@ def test_a_positive_phq2_asks_the_remaining_phq9_items_and_the_clinician_can_ask
     intake.refresh_from_db()
     assert intake.document["instruments"]["phq9"] == [2, 2, 1, 1, 1, 1, 1, 1, 1]
 
-    client.post(
-        url,
-        {
-            "item_1": "0",
-            "item_2": "0",
-            "item_3": "0",
-            "item_4": "0",
-            "item_5": "0",
-            "item_6": "0",
-            "item_7": "0",
-        },
-    )  # GAD-7
+    client.post(url, {"item_1": "0", "item_2": "0"})  # GAD-2 negative
     client.post(url, {"item_1": "0", "item_2": "0", "item_3": "0"})  # AUDIT-C negative
     client.post(f"/intakes/{intake.public_id}/questionnaires/audit/full/")
     intake.refresh_from_db()
     assert intake.requested_in_full == ["audit"]
     assert "Alcohol Use Disorders Identification Test" in client.get(url).text
+
+
+def test_a_no_to_dast10_item_1_leaves_the_other_nine_unasked(client, pat, dana):
+    intake = start(client, pat, dana)
+    url = f"/intakes/{intake.public_id}/questionnaires/"
+    client.post(url, {"item_1": "0", "item_2": "0"})  # PHQ-2
+    client.post(url, {"item_1": "0", "item_2": "0"})  # GAD-2
+    client.post(url, {"item_1": "0", "item_2": "0", "item_3": "0"})  # AUDIT-C
+
+    page = client.get(url)
+    assert "Drug Abuse Screening Test" in page.text
+    assert page.text.count('data-asked-if-yes="item_1"') == 9 * 2  # two radios per item
+    assert "Answer only if you answered yes to question 1." in page.text
+    # Answers to the gated items after a "no" are not kept: they were not to be asked.
+    client.post(url, {"item_1": "false", "item_2": "true"})
+
+    intake.refresh_from_db()
+    assert intake.document["instruments"]["dast10"] == [False] + [None] * 9
+    assert "Questionnaire items asked: 8 of" in client.get(url).text  # 2 + 2 + 3 + 1
+
+
+def test_a_yes_to_dast10_item_1_needs_the_other_nine(client, pat, dana):
+    intake = start(client, pat, dana)
+    url = f"/intakes/{intake.public_id}/questionnaires/"
+    for screen in ({"item_1": "0", "item_2": "0"},) * 2 + (
+        {"item_1": "0", "item_2": "0", "item_3": "0"},
+    ):
+        client.post(url, screen)
+
+    refused = client.post(url, {"item_1": "true"})
+
+    assert refused.status_code == 400
+    assert "dast10 item 2 must be yes or no" in refused.text
+    intake.refresh_from_db()
+    assert "dast10" not in intake.document["instruments"]
 
 
 def test_review_and_complete_stores_the_result_and_scores_and_alerts_on_suicide_risk(

@@ -58,6 +58,10 @@ def _item(definition: Instrument, item: Item) -> dict[str, Any]:
         out["code"] = [{"system": LOINC, "code": item.loinc}]
     if item.kind == "daylist":
         out["repeats"] = True
+    if item.asked_if_yes:
+        out["enableWhen"] = [
+            {"question": str(item.asked_if_yes), "operator": "=", "answerBoolean": True}
+        ]
     if item.options:
         out["answerOption"] = [
             {

@@ -27,3 +27,21 @@
     });
   }
 })();
+
+// Questionnaires: an item asked only after a "yes" to an earlier one (DAST-10 items 2-10) is
+// hidden until that yes. Without scripts every item shows, with a note saying when to answer it.
+(function () {
+  "use strict";
+  var gated = document.querySelectorAll("input[data-asked-if-yes]");
+  if (!gated.length) return;
+  var form = gated[0].form;
+  var update = function () {
+    gated.forEach(function (input) {
+      var gate = form.querySelector("input[name='" + input.dataset.askedIfYes + "']:checked");
+      var field = input.closest(".field");
+      if (field) field.hidden = !(gate && gate.value === "true");
+    });
+  };
+  form.addEventListener("change", update);
+  update();
+})();
