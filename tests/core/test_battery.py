@@ -116,8 +116,12 @@ def test_dast10_item_1_no_counts_one_item_asked_of_ten():
     battery = plan(rules(), doc(instruments={"dast10": [False] + [None] * 9}))
     step = battery.step("dast10")
 
-    assert step.state is StepState.DONE
+    assert step.state is StepState.SCREENED_OUT
     assert (step.items_asked, step.items_full) == (1, 10)
+    asked_in_full = plan(
+        rules(), doc(instruments={"dast10": [False] + [None] * 9}), requested_in_full=["dast10"]
+    )
+    assert asked_in_full.step("dast10").state is StepState.TO_ASK
 
 
 def test_a_no_to_the_trauma_question_screens_out_the_pcl5_as_one_item_asked_of_twenty():

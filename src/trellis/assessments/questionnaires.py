@@ -28,19 +28,20 @@ def battery_for(intake: Intake) -> battery.Battery:
     )
 
 
-def item_field(item: Item) -> forms.Field:
+def item_field(item: Item, *, in_full: bool = False) -> forms.Field:
+    """One item's field; `in_full` asks gated items whatever their gate item's answer."""
     label = f"{item.number}. {item.text}"
     if item.kind == "yesno":
-        gated = {"data-asked-if-yes": f"item_{item.asked_if_yes}"} if item.asked_if_yes else {}
+        gate = None if in_full else item.asked_if_yes
+        gated = {"data-asked-if-yes": f"item_{gate}"} if gate else {}
         return forms.TypedChoiceField(
             label=label,
             choices=YES_NO,
             coerce=lambda v: v == "true",
             widget=forms.RadioSelect(attrs=gated),
-            required=not item.optional and not item.asked_if_yes,
-            help_text=_("Answer only if you answered yes to question %(n)s.")
-            % {"n": item.asked_if_yes}
-            if item.asked_if_yes
+            required=not item.optional and not gate,
+            help_text=_("Answer only if you answered yes to question %(n)s.") % {"n": gate}
+            if gate
             else "",
         )
     if item.kind == "range":
@@ -58,24 +59,28 @@ def item_field(item: Item) -> forms.Field:
     )
 
 
-def form_for(definition: Instrument, *, first_item: int = 1, data: Any = None) -> forms.Form:
+def form_for(
+    definition: Instrument, *, first_item: int = 1, data: Any = None, in_full: bool = False
+) -> forms.Form:
     """A form for the items from `first_item` on (items before it came from a screen)."""
     fields = {
-        f"item_{item.number}": item_field(item)
+        f"item_{item.number}": item_field(item, in_full=in_full)
         for item in definition.items
         if item.number >= first_item
     }
     return type(f"{definition.id.title()}Form", (forms.Form,), fields)(data)
 
 
-def responses_from(definition: Instrument, form: forms.Form, *, before: list[Any]) -> list[Any]:
+def responses_from(
+    definition: Instrument, form: forms.Form, *, before: list[Any], in_full: bool = False
+) -> list[Any]:
     """The answers in item order: the screen's answers first, then the form's (blank → null)."""
     answers = list(before)
     for item in definition.items[len(before) :]:
         value = form.cleaned_data.get(f"item_{item.number}")
         if item.kind == "daylist":
             value = [int(v) for v in value.replace(" ", "").split(",")] if value else None
-        if item.asked_if_yes and answers[item.asked_if_yes - 1] is not True:
+        if item.asked_if_yes and not in_full and answers[item.asked_if_yes - 1] is not True:
             value = None  # not asked: its gate question was not answered yes
         answers.append(None if value in ("", None) else value)
     while answers and answers[-1] is None and definition.items[len(answers) - 1].optional:
@@ -83,8 +88,9 @@ def responses_from(definition: Instrument, form: forms.Form, *, before: list[Any
     return answers
 
 
-def next_to_ask(intake: Intake) -> tuple[str, Instrument, int, list[Any]] | None:
-    """The questionnaire to ask now: (id to store under, definition, first item, earlier answers)."""
+def next_to_ask(intake: Intake) -> tuple[str, Instrument, int, list[Any], bool] | None:
+    """The questionnaire to ask now: (id to store under, definition, first item, earlier answers,
+    whether the clinician asked for it in full)."""
     for step in battery_for(intake).steps:
         target = step.next_instrument
         if target is None:
@@ -95,6 +101,6 @@ def next_to_ask(intake: Intake) -> tuple[str, Instrument, int, list[Any]] | None
             and step.screen in (intake.document.get("instruments") or {})
         ):
             before = list(intake.document["instruments"][step.screen])
-            return step.instrument, instrument(step.instrument), len(before) + 1, before
-        return target, instrument(target), 1, []
+            return step.instrument, instrument(step.instrument), len(before) + 1, before, False
+        return target, instrument(target), 1, [], target in intake.requested_in_full
     return None

@@ -209,10 +209,14 @@ def instruments(request: HttpRequest, intake_id: UUID) -> HttpResponse:
     upcoming = questionnaires.next_to_ask(intake) if intake.status == IntakeStatus.DRAFT else None
     form, error = None, None
     if upcoming is not None:
-        store_as, definition, first, before = upcoming
-        form = questionnaires.form_for(definition, first_item=first, data=request.POST or None)
+        store_as, definition, first, before, in_full = upcoming
+        form = questionnaires.form_for(
+            definition, first_item=first, data=request.POST or None, in_full=in_full
+        )
         if request.method == "POST" and form.is_valid():
-            answers = questionnaires.responses_from(definition, form, before=before)
+            answers = questionnaires.responses_from(
+                definition, form, before=before, in_full=in_full
+            )
             try:
                 actions.save_responses(intake, store_as, answers, by=request.user)
                 return redirect("assessments:instruments", intake_id=intake.public_id)

@@ -134,6 +134,9 @@ def _step(
         return Step(full_id, StepState.SCREENED_OUT, screen_id, 1, full, shared)
     if full_id in answers:
         asked = sum(1 for a in answers[full_id] if a is not None) if screen_id is None else full
+        if _gated_out(rule, answers[full_id]):
+            state = StepState.TO_ASK if full_id in requested else StepState.SCREENED_OUT
+            return Step(full_id, state, screen_id, asked, full, shared)
         return Step(full_id, StepState.DONE, screen_id, asked, full, shared)
     if screen_id is None or full_id in requested:
         return Step(
@@ -158,6 +161,12 @@ def _step(
         full,
         shared,
     )
+
+
+def _gated_out(rule: Mapping[str, Any], responses: Responses) -> bool:
+    """A "no" to the instrument's own gate item left the items after it unasked (DAST-10 item 1)."""
+    gate = rule.get("gate_item")
+    return bool(gate) and responses[gate - 1] is False and all(a is None for a in responses[gate:])
 
 
 def _score_context(instrument_id: str, context: Mapping[str, Any]) -> dict[str, Any]:

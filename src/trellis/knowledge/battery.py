@@ -9,7 +9,16 @@ from typing import Any
 import yaml
 
 PATH = Path(__file__).with_name("battery.yaml")
-KEYS = {"id", "screen", "shared_items", "ages", "when", "only_setting", "unless_setting"}
+KEYS = {
+    "id",
+    "screen",
+    "shared_items",
+    "gate_item",
+    "ages",
+    "when",
+    "only_setting",
+    "unless_setting",
+}
 
 
 class BatteryError(ValueError):

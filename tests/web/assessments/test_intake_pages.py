@@ -160,6 +160,15 @@ def test_a_no_to_dast10_item_1_leaves_the_other_nine_unasked(client, pat, dana):
     assert intake.document["instruments"]["dast10"] == [False] + [None] * 9
     assert "Questionnaire items asked: 8 of" in client.get(url).text  # 2 + 2 + 3 + 1
 
+    client.post(f"/intakes/{intake.public_id}/questionnaires/dast10/full/")
+    in_full = client.get(url)
+    assert "Drug Abuse Screening Test" in in_full.text
+    assert "data-asked-if-yes" not in in_full.text
+    assert client.post(url, {"item_1": "false"}).status_code == 400  # now all ten are needed
+    client.post(url, {f"item_{n}": "false" for n in range(1, 11)})
+    intake.refresh_from_db()
+    assert intake.document["instruments"]["dast10"] == [False] * 10
+
 
 def test_a_yes_to_dast10_item_1_needs_the_other_nine(client, pat, dana):
     intake = start(client, pat, dana)
