@@ -62,6 +62,16 @@ def sign_in(client: Any, persona: Persona | Any) -> None:
         session.save()
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox(settings: Any) -> list[Any]:
+    """Text messages go to a list, as pytest-django sends e-mail to `mail.outbox`."""
+    from trellis.notify import sms
+
+    settings.SMS_BACKEND = "trellis.notify.backends.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
 @pytest.fixture
 def program(db: Any) -> Any:
     from trellis.people.models import Program

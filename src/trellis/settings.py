@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "trellis.recovery",
     "trellis.sharing",
     "trellis.family",
+    "trellis.monitoring",
     "huey.contrib.djhuey",
 ]
 
@@ -271,6 +272,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trellis <no-reply@localhost>")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "trellis.notify.backends.FileBackend")
+SMS_WEBHOOK_URL = os.environ.get("SMS_WEBHOOK_URL", "")
 # The address links in messages point to.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

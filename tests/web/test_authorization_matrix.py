@@ -83,6 +83,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "assessments:self_report_list": expect(404, anonymous=302, person=200, other_person=200),
     "assessments:self_report": expect(404, anonymous=302, person=200, other_person=200),
     "alerts:acknowledge": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "alerts:resolve": expect(404, anonymous=302, clinician=405, supervisor=405),
     "fhir:metadata": expect(200),
     "fhir:search_questionnaires": expect(200),
     "fhir:read_questionnaire": expect(200),

@@ -44,7 +44,33 @@ def raise_alert(
 def acknowledge_alert(alert: Alert, *, by: Any, note: str) -> Alert:
     if alert.acknowledged_at is not None:
         raise InvalidInput("alert", "an alert that is still open")
+    if not note.strip():
+        raise InvalidInput("note", "what was done or will be done about the alert")
     alert.acknowledged_by, alert.acknowledged_at, alert.note = by, timezone.now(), note.strip()
     alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
     audit.record(by, "acknowledge", alert, detail={"person": str(alert.person.public_id)})
+    return alert
+
+
+@transaction.atomic
+def resolve_alert(alert: Alert, *, by: Any, note: str) -> Alert:
+    """Close an alert with what was done; an open alert is acknowledged by the same act."""
+    if alert.resolved_at is not None:
+        raise InvalidInput("alert", "an alert that is not yet resolved")
+    if not note.strip():
+        raise InvalidInput("note", "what was done to resolve the alert")
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_by, alert.acknowledged_at = by, now
+    alert.resolved_by, alert.resolved_at, alert.resolution = by, now, note.strip()
+    alert.save(
+        update_fields=[
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution",
+        ]
+    )
+    audit.record(by, "resolve", alert, detail={"person": str(alert.person.public_id)})
     return alert

@@ -25,7 +25,12 @@ SEVERITY_ORDER = [Severity.URGENT, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
+        """Not yet acknowledged: nobody on the care team has taken it on."""
         return self.filter(acknowledged_at__isnull=True)
+
+    def unresolved(self) -> AlertQuerySet:
+        """Open or acknowledged, but not yet resolved."""
+        return self.filter(resolved_at__isnull=True)
 
 
 class Alert(models.Model):
@@ -43,6 +48,11 @@ class Alert(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     note = EncryptedTextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = EncryptedTextField(blank=True)
 
     objects = AlertQuerySet.as_manager()
 
@@ -54,6 +64,12 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.severity} {self.kind} alert {self.public_id}"
+
+    @property
+    def status(self) -> str:
+        if self.resolved_at is not None:
+            return "resolved"
+        return "acknowledged" if self.acknowledged_at is not None else "open"
 
     def reason_list(self) -> list[str]:
         return [line for line in self.reasons.splitlines() if line]

@@ -5,4 +5,5 @@ from trellis.alerts import views
 app_name = "alerts"
 urlpatterns = [
     path("alerts/<uuid:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("alerts/<uuid:alert_id>/resolve/", views.resolve, name="resolve"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,6 +20,31 @@ from trellis.core.errors import InvalidInput
 @role_required(Role.CLINICIAN, Role.SUPERVISOR)
 @require_POST
 def acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    return _act(
+        request,
+        alert_id,
+        actions.acknowledge_alert,
+        missing=_("Say what was done before acknowledging the alert; it stays open until then."),
+        done=_("Alert acknowledged."),
+    )
+
+
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
+@require_POST
+def resolve(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    return _act(
+        request,
+        alert_id,
+        actions.resolve_alert,
+        missing=_("Say how the alert was resolved; it stays on the caseload until then."),
+        done=_("Alert resolved."),
+    )
+
+
+def _act(
+    request: HttpRequest, alert_id: UUID, act: Callable[..., Any], *, missing: str, done: str
+) -> HttpResponse:
+    """Acknowledge or resolve with a note, then go back to the page the clinician came from."""
     alert = access_alert(request.user, alert_id, write=True)
     note = request.POST.get("note", "").strip()
     back = request.META.get("HTTP_REFERER") or ""
@@ -27,15 +54,12 @@ def acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         else f"/people/{alert.person.public_id}/"
     )
     if not note:
-        messages.error(
-            request,
-            _("Say what was done before acknowledging the alert; it stays open until then."),
-        )
+        messages.error(request, missing)
         return redirect(target)
     try:
-        actions.acknowledge_alert(alert, by=request.user, note=note)
+        act(alert, by=request.user, note=note)
     except InvalidInput as refused:
         messages.error(request, refused.message)
         return redirect(target)
-    messages.success(request, _("Alert acknowledged."))
+    messages.success(request, done)
     return redirect(target)

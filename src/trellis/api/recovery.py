@@ -41,6 +41,7 @@ class CheckInIn(Schema):
     triggers: list[str] = []
     coping: list[Coping] = []
     note: str = ""
+    self_harm: bool = False
 
 
 class Contact(Schema):
@@ -68,6 +69,7 @@ class CheckInOut(Schema):
     triggers: list[str]
     coping: list[Coping]
     note: str
+    self_harm: bool
     support_offered: bool
     support: Support | None = None
 
@@ -117,6 +119,7 @@ def checkin_out(row: CheckIn, *, own: bool, with_support: bool = False) -> dict[
         "triggers": row.triggers,
         "coping": row.coping,
         "note": row.note if own else "",
+        "self_harm": row.self_harm,
         "support_offered": row.support_offered,
         "support": None,
     }

@@ -3,7 +3,7 @@ placement overrides, and self-reported questionnaires. Clinical meaning lives in
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -167,9 +167,17 @@ def record_score(
     by: Any,
     source: str,
     context: dict[str, Any] | None = None,
+    taken_at: datetime | None = None,
 ) -> Score:
-    """Score and store one questionnaire (self-report, API or FHIR), alerting on critical findings."""
-    return _store_score(person, instrument_id, responses, context or {}, by=by, source=source)
+    """Score and store one questionnaire (self-report, API or FHIR), alerting on critical findings.
+
+    `taken_at` is when it was answered (a client may send it later): never in the future.
+    """
+    if taken_at is not None and taken_at > timezone.now():
+        raise InvalidInput("taken_at", "a date and time that is not in the future")
+    return _store_score(
+        person, instrument_id, responses, context or {}, by=by, source=source, taken_at=taken_at
+    )
 
 
 def _store_score(
@@ -181,6 +189,7 @@ def _store_score(
     by: Any,
     source: str,
     intake: Intake | None = None,
+    taken_at: datetime | None = None,
 ) -> Score:
     result = score_responses(instrument_id, responses, context)
     flags = [f for f in result.flags if f in URGENT_FLAGS]
@@ -193,6 +202,8 @@ def _store_score(
         urgent=bool(flags),
         responses=list(responses),
         result=result.as_dict(),
+        subscales=dict(result.subscales) if result.subscales else None,
+        taken_at=taken_at or timezone.now(),
         source=source,
         entered_by=by,
     )
@@ -211,6 +222,10 @@ def _store_score(
             event_key=f"score:{stored.public_id}:suicide_risk",
             reasons=[f"{instrument_id}: {flag.replace('_', ' ')}" for flag in flags],
         )
+    if intake is None:  # a re-assessment: what it changes (reliable worsening) is raised now
+        from trellis.monitoring.actions import evaluate
+
+        evaluate(person, by=by)
     return stored
 
 

@@ -82,10 +82,15 @@ class Score(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
+    # When the questionnaire was answered (a client may send it later); never in the future.
+    taken_at = models.DateTimeField(default=timezone.now)
+    # Subscale sums (BAM) as plain numbers, like `total`, so monitoring can read them in bulk.
+    subscales = models.JSONField(null=True, blank=True)
     entered_in_error = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created"]
+        indexes = [models.Index(fields=["person", "instrument", "taken_at"])]
 
     def __str__(self) -> str:
         return f"{self.instrument} score {self.public_id}"

@@ -38,6 +38,8 @@ class CheckIn:
     triggers: tuple[str, ...] = ()
     coping: tuple[CopingUse, ...] = ()
     note: str = ""
+    # The safety question (PHQ-9 item 9's words, Kroenke 2001): yes raises an urgent alert.
+    self_harm: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,8 @@ class Problems:
             raise InvalidInput(name, allowed)
 
 
-def needs_support(craving: int, used: bool) -> bool:
-    return used or craving >= SUPPORT_CRAVING
+def needs_support(craving: int, used: bool, self_harm: bool = False) -> bool:
+    return used or self_harm or craving >= SUPPORT_CRAVING
 
 
 def check_checkin(
@@ -91,12 +93,13 @@ def check_checkin(
     chosen = _codes(data.get("triggers"), "triggers", triggers, problems)
     uses = _coping(data.get("coping"), "coping", coping, problems)
     note = _text(data.get("note"), "note", problems)
+    self_harm = _flag(data.get("self_harm", False), "self_harm", problems)
     if problems.by_field:
         return None, problems
     if day is None or craving is None or mood is None or sleep is None or used is None:
         raise AssertionError("checked above")
     return (
-        CheckIn(day, craving, mood, sleep, bool(used), amount, chosen, uses, note),
+        CheckIn(day, craving, mood, sleep, bool(used), amount, chosen, uses, note, bool(self_harm)),
         problems,
     )
 

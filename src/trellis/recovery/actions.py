@@ -19,6 +19,7 @@ from trellis.core import lifestyle
 from trellis.core import recovery as timeline_core
 from trellis.core.errors import InvalidInput
 from trellis.knowledge.self_management import content
+from trellis.monitoring import actions as monitoring
 from trellis.people.models import Person
 from trellis.recovery.models import (
     CheckIn,
@@ -61,6 +62,7 @@ def save_checkin(
         with transaction.atomic():
             row = CheckIn.objects.create(person=person, source=source, **_checkin_fields(checkin))
             audit.record(by, "create", row, detail={"person": str(person.public_id)})
+            monitoring.on_checkin(row, by=by)
     except IntegrityError as exc:  # the same day submitted twice at once
         raise InvalidInput("date", ALREADY) from exc
     return row
@@ -77,6 +79,7 @@ def update_checkin(row: CheckIn, checkin: core.CheckIn, *, by: Any) -> CheckIn:
         setattr(row, name, value)
     row.save()
     audit.record(by, "update", row, detail={"person": str(row.person.public_id)})
+    monitoring.on_checkin(row, by=by)
     return row
 
 
@@ -91,7 +94,8 @@ def _checkin_fields(checkin: core.CheckIn) -> dict[str, Any]:
         "triggers": list(checkin.triggers),
         "coping": [{"code": u.code, "helped": u.helped} for u in checkin.coping],
         "note": checkin.note,
-        "support_offered": core.needs_support(checkin.craving, checkin.used),
+        "self_harm": checkin.self_harm,
+        "support_offered": core.needs_support(checkin.craving, checkin.used, checkin.self_harm),
     }
 
 

@@ -116,6 +116,16 @@ class CheckInForm(CoreForm):
     triggers = forms.MultipleChoiceField(
         label=_("Triggers today"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    self_harm = forms.TypedChoiceField(
+        label=_(
+            "Since your last check-in, have you had thoughts that you would be better off dead, "
+            "or of hurting yourself in some way?"
+        ),
+        help_text=_("If yes, your care team is told at once and help is shown to you."),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(
         label=_("Anything else (only you see this unless you share it)"),
         required=False,

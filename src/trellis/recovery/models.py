@@ -43,6 +43,8 @@ class CheckIn(Owned):
     note = EncryptedTextField(_("note"), blank=True)
     support_offered = models.BooleanField(default=False)  # just-in-time support was shown
     source = models.CharField(max_length=8, default="page")  # page or api
+    # "Thoughts that you would be better off dead, or of hurting yourself": yes alerts the team.
+    self_harm = models.BooleanField(_("thoughts of self-harm"), default=False)
 
     class Meta:
         ordering = ["-day"]

@@ -83,7 +83,9 @@ def checkin(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     person = own_person(request.user, what="CheckIn", write=request.method == "POST")
     existing = CheckIn.objects.filter(person=person, day=today).first()
-    form = forms.CheckInForm(request.POST or None, initial={"date": today, "used": "no"})
+    form = forms.CheckInForm(
+        request.POST or None, initial={"date": today, "used": "no", "self_harm": "no"}
+    )
     if request.method == "POST" and form.is_valid():
         assert form.checkin is not None
         try:
@@ -111,6 +113,7 @@ def checkin_edit(request: HttpRequest, checkin_id: UUID) -> HttpResponse:
         "mood": row.mood,
         "sleep_hours": row.sleep_hours,
         "used": "yes" if row.used else "no",
+        "self_harm": "yes" if row.self_harm else "no",
         "use_amount": row.use_amount,
         "triggers": row.triggers,
         "note": row.note,

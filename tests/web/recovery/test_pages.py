@@ -40,6 +40,7 @@ def checkin_form(**changes: object) -> dict[str, object]:
         "mood": "6",
         "sleep_hours": "7.5",
         "used": "no",
+        "self_harm": "no",
         "use_amount": "",
         "triggers": ["stress"],
         "coping_1": "paced-breathing",

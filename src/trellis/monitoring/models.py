@@ -1,0 +1,58 @@
+"""Measurement-based care: stepped-care proposals waiting for a clinician's decision."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trellis.people.models import Person
+from trellis.plans.models import Plan
+from trellis.security.fields import EncryptedJSONField, EncryptedTextField
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Proposal(models.Model):
+    """A plan revision suggested by a stepped-care rule, with its reasons.
+
+    The clinician accepts it (a new plan version) or rejects it with a reason. One situation
+    (rule and plan version) gives at most one proposal.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proposals")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="proposals")
+    rule_id = models.CharField(max_length=60)
+    key = models.CharField(max_length=160)
+    changes = models.JSONField()  # [{action, code, level}] — codes and levels only
+    reasons = EncryptedJSONField()  # [str]: they name the person's scores and use
+    source = models.TextField()
+    status = models.CharField(
+        max_length=8, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    created = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = EncryptedTextField(blank=True)
+    new_plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="one_proposal_per_situation")
+        ]
+
+    def __str__(self) -> str:
+        return f"stepped-care proposal {self.public_id}"
