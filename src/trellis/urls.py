@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("trellis.recovery.urls")),
     path("", include("trellis.sharing.urls")),
     path("", include("trellis.family.urls")),
+    path("", include("trellis.monitoring.urls")),
 ]
 
 handler400 = errorpages.bad_request

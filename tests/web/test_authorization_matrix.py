@@ -84,6 +84,19 @@ MATRIX: dict[str, dict[str, int]] = {
     "assessments:self_report": expect(404, anonymous=302, person=200, other_person=200),
     "alerts:acknowledge": expect(404, anonymous=302, clinician=405, supervisor=405),
     "alerts:resolve": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "monitoring:progress": expect(404, anonymous=302, clinician=200),
+    # GET on the measures address lists them; POST stores one (create_measure shares the route).
+    "api-v1:create_measure": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_measures": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:get_schedule": expect(404, anonymous=401, person=200, clinician=200),
+    "api-v1:list_caseload_alerts": expect(404, anonymous=401, clinician=200, supervisor=200),
+    "api-v1:get_alert": expect(404, anonymous=401, clinician=200),
+    "api-v1:resolve_alert": expect(405),
+    "api-v1:list_proposals": expect(404, anonymous=401, clinician=200),
+    "api-v1:accept_proposal": expect(405),
+    "api-v1:reject_proposal": expect(405),
+    "monitoring:accept": expect(404, anonymous=302, clinician=405),
+    "monitoring:reject": expect(404, anonymous=302, clinician=405),
     "fhir:metadata": expect(200),
     "fhir:search_questionnaires": expect(200),
     "fhir:read_questionnaire": expect(200),
@@ -300,6 +313,8 @@ def _sharing_world(pat: Any, dana: Any) -> dict[str, str]:
     from django.utils import timezone
 
     from trellis.core.access import Role
+    from trellis.monitoring.models import Proposal
+    from trellis.plans.models import Plan
     from trellis.sharing import actions
     from trellis.sharing.models import Consent, FamilyLink, FamilySession, SessionInvitation
 
@@ -326,7 +341,17 @@ def _sharing_world(pat: Any, dana: Any) -> dict[str, str]:
         scheduled_by=dana.user,
     )
     invite = SessionInvitation.objects.create(session=session, link=link)
+    proposal = Proposal.objects.create(
+        person=pat.person,
+        plan=Plan.objects.get(person=pat.person),
+        rule_id="continued_use",
+        key="continued_use:matrix",
+        changes=[{"action": "step_up", "code": None, "level": "2.1"}],
+        reasons=["Use on 5 of the last 30 days."],
+        source="test",
+    )
     return {
+        "proposal_id": str(proposal.public_id),
         "consent_id": str(consent.public_id),
         "invitation_id": str(invitation.public_id),
         "link_id": str(link.public_id),

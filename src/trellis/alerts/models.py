@@ -22,6 +22,17 @@ class Severity(models.TextChoices):
 
 SEVERITY_ORDER = [Severity.URGENT, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
+KIND_LABELS = {
+    "suicide_risk": _("Suicide risk on a questionnaire"),
+    "suicidal_ideation": _("Thoughts of self-harm"),
+    "return_to_use": _("Return to use"),
+    "craving_spike": _("Craving spike"),
+    "missed_checkins": _("Missed check-ins"),
+    "reliable_worsening": _("Reliable worsening on a measure"),
+    "overdue_reassessment": _("Re-assessment overdue"),
+    "goals_stalled": _("No progress on goals by the review date"),
+}
+
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
@@ -64,6 +75,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.severity} {self.kind} alert {self.public_id}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind.replace("_", " ")))
 
     @property
     def status(self) -> str:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 
 import trellis
-from trellis.api import assessments, consents, errors, people, plans, recovery
+from trellis.api import assessments, consents, errors, monitoring, people, plans, recovery
 from trellis.api.auth import AUTH
 
 api = NinjaAPI(
@@ -40,3 +40,4 @@ api.add_router("", assessments.router)
 api.add_router("", plans.router)
 api.add_router("", recovery.router)
 api.add_router("", consents.router)
+api.add_router("", monitoring.router)

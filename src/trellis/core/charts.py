@@ -21,8 +21,26 @@ class Point:
     value: float
 
 
+@dataclass(frozen=True)
+class Band:
+    """A published severity band drawn behind the line (e.g. PHQ-9 "moderate", 10-14)."""
+
+    low: float
+    high: float
+    label: str
+
+
+BAND_FILLS = ("#f3f7f5", "#e6efea")
+
+
 def line_chart(
-    points: Sequence[Point], *, title: str, low: float, high: float, ticks: Sequence[float]
+    points: Sequence[Point],
+    *,
+    title: str,
+    low: float,
+    high: float,
+    ticks: Sequence[float],
+    bands: Sequence[Band] = (),
 ) -> str:
     """An SVG line chart of `points` (in date order) on a fixed y range [low, high]."""
     if high <= low:
@@ -49,6 +67,14 @@ def line_chart(
         f'class="chart" aria-labelledby="{_id(title)}-t">'
         f'<title id="{_id(title)}-t">{escape(title)}</title>'
     ]
+    for n, band in enumerate(bands):
+        top, bottom = y(min(band.high + 0.5, high)), y(max(band.low - 0.5, low))
+        parts.append(
+            f'<rect x="{PAD_LEFT}" y="{top:.1f}" width="{plot_w}" height="{bottom - top:.1f}" '
+            f'fill="{BAND_FILLS[n % 2]}"/>'
+            f'<text x="{WIDTH - PAD_RIGHT - 2}" y="{top + 9:.1f}" text-anchor="end" '
+            f'font-size="8" fill="#4a5852">{escape(band.label)}</text>'
+        )
     for tick in ticks:
         ty = y(tick)
         parts.append(
@@ -76,6 +102,34 @@ def line_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+SPARK_W, SPARK_H = 96, 24
+
+
+def sparkline(values: Sequence[float | None], *, low: float, high: float, title: str) -> str:
+    """A small inline trend (one value per day or measure, gaps as None) for a table cell."""
+    if high <= low:
+        raise ValueError("high must be above low")
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    step = SPARK_W / max(len(values) - 1, 1)
+
+    def y(value: float) -> float:
+        value = min(max(value, low), high)
+        return 2 + (SPARK_H - 4) * (1 - (value - low) / (high - low))
+
+    coords = " ".join(f"{i * step:.1f},{y(v):.1f}" for i, v in known)
+    mark = (
+        f'<circle cx="{known[-1][0] * step:.1f}" cy="{y(known[-1][1]):.1f}" r="2" fill="#1f5f4a"/>'
+        if known
+        else ""
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_W} {SPARK_H}" '
+        f'class="sparkline" role="img" aria-label="{escape(title)}">'
+        f'<polyline points="{coords}" fill="none" stroke="#1f5f4a" stroke-width="1.5"/>'
+        f"{mark}</svg>"
+    )
 
 
 def _num(value: float) -> str:

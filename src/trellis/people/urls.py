@@ -1,10 +1,12 @@
 from django.urls import path
 
+from trellis.monitoring import views as monitoring_views
 from trellis.people import views
 
 app_name = "people"
 urlpatterns = [
-    path("caseload/", views.caseload, name="caseload"),
+    # The caseload is the monitoring dashboard: riskiest first, alerts to act on.
+    path("caseload/", monitoring_views.caseload, name="caseload"),
     path("people/new/", views.person_new, name="new"),
     path("people/<uuid:person_id>/", views.person_detail, name="detail"),
     path("people/<uuid:person_id>/episodes/", views.episode_admit, name="episode_admit"),

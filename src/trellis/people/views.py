@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,6 @@ from trellis.core.access import Role, may_write
 from trellis.core.errors import InvalidInput
 from trellis.people import actions
 from trellis.people.access import access_person, relationship
-from trellis.people.access import caseload as caseload_of
 from trellis.people.forms import (
     AdmitForm,
     BreakGlassForm,
@@ -32,20 +30,6 @@ from trellis.people.forms import (
 from trellis.people.models import BreakGlassAccess, Person
 
 STAFF = (Role.CLINICIAN, Role.SUPERVISOR)
-
-
-@role_required(*STAFF)
-def caseload(request: HttpRequest) -> HttpResponse:
-    people = (
-        caseload_of(request.user)
-        .prefetch_related("episodes")
-        .annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)))
-        .order_by("-open_alerts", "family_name", "given_name")
-    )
-    audit.record(request.user, "list", object_type="Caseload", detail={"count": len(people)})
-    return render(
-        request, "people/caseload.html", {"people": people, "today": timezone.localdate()}
-    )
 
 
 @login_required
