@@ -163,3 +163,28 @@ def plan(pat, dana):
     assessments.save_document(intake, document, by=dana.user, what="test")
     assessments.complete_intake(intake, by=dana.user)
     return Plan.objects.get(person=pat.person)
+
+
+@pytest.fixture
+def mood_plan(pat, dana):
+    """Pat's plan from an intake with alcohol use disorder and depression, begun 60 days ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trellis.assessments import actions as assessments
+    from trellis.plans.models import Plan
+
+    intake = assessments.start_intake(pat.person, by=dana.user)
+    document = {
+        **intake.document,
+        "assessed_on": (timezone.localdate() - timedelta(days=60)).isoformat(),
+        "substances": [{"substance": "alcohol", "dsm5_criteria_count": 6}],
+        "mental_health": {"diagnoses": ["depression"], "trauma_history": False},
+    }
+    assessments.save_document(intake, document, by=dana.user, what="test")
+    assessments.complete_intake(intake, by=dana.user)
+    plan = Plan.objects.get(person=pat.person)
+    Plan.objects.filter(pk=plan.pk).update(created=timezone.now() - timedelta(days=60))
+    plan.refresh_from_db()
+    return plan

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from trellis.alerts.actions import raise_alert
+from trellis.alerts.actions import raise_alert, resolve_alert
 from trellis.alerts.models import Alert
 from trellis.assessments.models import Score
 from trellis.audit import log as audit
@@ -108,9 +108,19 @@ def evaluate(person: Person, *, today: date | None = None, by: Any = None) -> li
         today=today,
     )
     alerts = [_raise(person, signal, by) for signal in found]
+    _close_met_deadlines(person, {s.event_key for s in found}, by)
     if seen.plan is not None:
         propose(person, seen, today=today, by=by)
     return alerts
+
+
+def _close_met_deadlines(person: Person, current: set[str], by: Any) -> None:
+    """An overdue re-assessment that has since been taken no longer needs anyone: resolve it."""
+    for alert in Alert.objects.filter(
+        person=person, kind=core.SignalKind.OVERDUE_REASSESSMENT
+    ).unresolved():
+        if alert.event_key not in current:
+            resolve_alert(alert, by=by, note="The re-assessment was taken; nothing more is due.")
 
 
 def on_checkin(row: CheckIn, *, by: Any) -> list[Alert]:

@@ -20,6 +20,15 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+RULE_TITLES = {
+    "depression_not_responding": _("Depression is not responding to the plan"),
+    "anxiety_not_responding": _("Anxiety is not responding to the plan"),
+    "continued_use": _("Continued use despite the current level of care"),
+    "bam_worsening": _("Reliable worsening on the BAM"),
+    "doing_well": _("Doing well: step down"),
+}
+
+
 class Proposal(models.Model):
     """A plan revision suggested by a stepped-care rule, with its reasons.
 
@@ -56,3 +65,7 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"stepped-care proposal {self.public_id}"
+
+    @property
+    def title(self) -> str:
+        return str(RULE_TITLES.get(self.rule_id, self.rule_id.replace("_", " ")))

@@ -30,6 +30,7 @@ from trellis.core.errors import InvalidInput
 from trellis.core.insights import DAYS
 from trellis.knowledge.content import localized
 from trellis.knowledge.self_management import content
+from trellis.monitoring import actions as monitoring
 from trellis.recovery import actions, forms
 from trellis.recovery.access import own_person, owned
 from trellis.recovery.models import (
@@ -68,9 +69,16 @@ def tools(request: HttpRequest) -> HttpResponse:
         "recovery/home.html",
         {
             "person": person,
+            "today": today,
             "episode": person.current_episode(),
             "checked_in": CheckIn.objects.filter(person=person, day=today).first(),
             "timeline": actions.timeline(person, today),
+            # Questionnaires due under the plan (the daily check-in has its own line above).
+            "due": [
+                d
+                for d in monitoring.schedule(person, today=today)
+                if d.instrument != "checkin" and d.due_on <= today
+            ],
         },
     )
 
