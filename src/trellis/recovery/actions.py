@@ -300,11 +300,27 @@ def mark_self_care(activity: SelfCareActivity, *, happened: bool, by: Any) -> Se
 
 
 @transaction.atomic
-def save_reminder(person: Person, *, enabled: bool, at: Any, time_zone: str, by: Any) -> Reminder:
+def save_reminder(
+    person: Person,
+    *,
+    enabled: bool,
+    at: Any,
+    time_zone: str,
+    by: Any,
+    channel: str = "email",
+    phone: str = "",
+) -> Reminder:
     reminder, _ = Reminder.objects.update_or_create(
-        person=person, defaults={"enabled": enabled, "at": at, "time_zone": time_zone}
+        person=person,
+        defaults={
+            "enabled": enabled,
+            "at": at,
+            "time_zone": time_zone,
+            "channel": channel,
+            "phone": phone,
+        },
     )
-    _audited(by, "update", reminder, person, enabled=enabled)
+    _audited(by, "update", reminder, person, enabled=enabled, channel=channel)
     return reminder
 
 

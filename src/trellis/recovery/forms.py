@@ -554,10 +554,44 @@ class ReminderForm(forms.Form):
         label=_("At"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     time_zone = forms.ChoiceField(label=_("My time zone"))
+    channel = forms.ChoiceField(
+        label=_("Send it by"),
+        choices=[("email", _("E-mail")), ("sms", _("Text message"))],
+        widget=forms.RadioSelect,
+        initial="email",
+        required=False,  # e-mail unless text messages are chosen
+    )
+    phone = forms.CharField(
+        label=_("Mobile number for text messages"),
+        help_text=_("With the country code, for example +15555550123."),
+        required=False,
+        max_length=16,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zones()
+
+    def clean_phone(self) -> str:
+        from trellis.core.errors import InvalidInput
+        from trellis.notify.sms import check_phone
+
+        phone = self.cleaned_data.get("phone", "").replace(" ", "")
+        if not phone:
+            return ""
+        try:
+            return check_phone(phone)
+        except InvalidInput:
+            raise forms.ValidationError(
+                _("A mobile number with + and the country code, 8 to 15 digits.")
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["channel"] = data.get("channel") or "email"
+        if data.get("enabled") and data["channel"] == "sms" and not data.get("phone"):
+            self.add_error("phone", _("Give the number the text messages should go to."))
+        return data
 
 
 @cache

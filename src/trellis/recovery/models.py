@@ -212,6 +212,14 @@ class Reminder(models.Model):
     at = models.TimeField(_("time"))
     time_zone = models.CharField(_("time zone"), max_length=64)
     last_sent_on = models.DateField(null=True, blank=True)
+    # How it comes: e-mail (the account's address) or a text message to this number.
+    channel = models.CharField(
+        _("send by"),
+        max_length=5,
+        choices=[("email", _("E-mail")), ("sms", _("Text message"))],
+        default="email",
+    )
+    phone = EncryptedTextField(_("mobile number"), blank=True)
 
     def __str__(self) -> str:
         return f"Reminder {self.pk}"

@@ -728,13 +728,20 @@ def reminders(request: HttpRequest) -> HttpResponse:
     person = own_person(request.user, what="Reminder", write=request.method == "POST")
     current = Reminder.objects.filter(person=person).first()
     initial = (
-        {"enabled": current.enabled, "at": current.at, "time_zone": current.time_zone}
+        {
+            "enabled": current.enabled,
+            "at": current.at,
+            "time_zone": current.time_zone,
+            "channel": current.channel,
+            "phone": current.phone,
+        }
         if current
-        else {"enabled": False, "at": "19:00", "time_zone": settings.TIME_ZONE}
+        else {"enabled": False, "at": "19:00", "time_zone": settings.TIME_ZONE, "channel": "email"}
     )
     form = forms.ReminderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["enabled"] and not request.user.email:
+        by_email = form.cleaned_data["channel"] == "email"
+        if form.cleaned_data["enabled"] and by_email and not request.user.email:
             form.add_error(
                 "enabled",
                 _("Add an e-mail address on your account page first: reminders come by e-mail."),

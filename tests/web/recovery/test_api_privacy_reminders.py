@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -192,7 +193,7 @@ def test_reminders_sent_once_at_the_chosen_time_without_health_data(pat, quinn):
     assert reminders.send_due(at + timedelta(hours=1)) == 0  # once a day
     [message] = mail.outbox
     assert message.to == ["pat@example.org"]
-    assert "/me/check-in/" in message.body
+    assert settings.SITE_URL + "/me/" in message.body
     for word in ("craving", "Pat", "use", "drink"):
         assert word not in message.body
 
@@ -208,3 +209,55 @@ def test_the_periodic_task_sends_what_is_due_now(pat):
     assert send_checkin_reminders.call_local() == 1
     assert send_checkin_reminders.call_local() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_text_message_reminder_goes_to_the_chosen_number_and_names_nothing(pat, sms_outbox):
+    from trellis.recovery import reminders
+    from trellis.recovery.models import Reminder
+
+    Reminder.objects.create(
+        person=pat.person,
+        enabled=True,
+        at="08:00",
+        time_zone="UTC",
+        channel="sms",
+        phone="+15555550123",
+    )
+
+    assert reminders.send_due(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)) == 1
+    [message] = sms_outbox
+    assert message.to == "+15555550123"
+    assert message.body == "You have a check-in or questionnaire due in Trellis. Sign in to see it."
+    assert not mail.outbox
+
+
+def test_a_questionnaire_due_brings_a_reminder_even_after_the_checkin(pat, dana, mood_plan):
+    from trellis.recovery import reminders
+    from trellis.recovery.models import CheckIn, Reminder
+
+    pat.user.email = "pat@example.org"
+    pat.user.save()
+    reminder = Reminder.objects.create(person=pat.person, enabled=True, at="00:00", time_zone="UTC")
+    now = timezone.now()
+    CheckIn.objects.create(
+        person=pat.person, day=now.date(), craving=1, mood=5, sleep_hours=7, used=False
+    )
+
+    assert reminders.questionnaire_due(reminder, now.date())  # the plan's first PHQ-9
+    assert reminders.send_due(now) == 1
+
+
+def test_a_text_message_reminder_needs_a_valid_number(client, pat):
+    from trellis.recovery.models import Reminder
+
+    sign_in(client, pat)
+    form = {"enabled": "on", "at": "19:00", "time_zone": "America/Chicago", "channel": "sms"}
+
+    missing = client.post("/me/reminders/", form)
+    wrong = client.post("/me/reminders/", form | {"phone": "555-0123"})
+    saved = client.post("/me/reminders/", form | {"phone": "+1 555 555 0123"})
+
+    assert "Give the number the text messages should go to." in missing.text
+    assert "A mobile number with + and the country code" in wrong.text
+    assert saved.status_code == 302
+    assert Reminder.objects.get(person=pat.person).phone == "+15555550123"
