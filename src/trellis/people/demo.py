@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import User
 from trellis.core.access import Role
+from trellis.monitoring import actions as monitoring
 from trellis.people import actions, demo_intakes
 from trellis.people.models import Person, Program
 from trellis.recovery import demo as self_management
@@ -91,6 +92,8 @@ def load(today: date | None = None) -> Loaded:
         if index == 0:
             sharing.load(person, staff["family"], clinician, today)
         loaded.people += 1
+    for person in Person.objects.filter(program=program):  # what the nightly run would raise
+        monitoring.evaluate(person, today=today, by=None)
     return loaded
 
 
