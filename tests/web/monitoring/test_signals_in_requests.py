@@ -128,3 +128,45 @@ def test_a_questionnaire_dated_in_the_future_is_refused_and_nothing_is_stored(cl
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "taken_at"
     assert not Score.objects.exists()
+
+
+def test_a_measure_for_an_unknown_instrument_or_out_of_range_is_refused_naming_the_field(
+    client, pat
+):
+    from trellis.assessments.models import Score
+
+    sign_in(client, pat)
+    url = f"/api/v1/people/{pat.public_id}/measures"
+
+    unknown = client.post(
+        url, {"instrument": "beck", "responses": [0] * 21}, content_type="application/json"
+    )
+    out_of_range = client.post(
+        url,
+        {"instrument": "gad7", "responses": [0, 0, 4, 0, 0, 0, 0]},
+        content_type="application/json",
+    )
+
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["field"] == "instrument"
+    assert "phq9" in unknown.json()["error"]["message"]
+    assert out_of_range.status_code == 422
+    assert out_of_range.json()["error"]["field"] == "gad7 item 3"
+    assert not Score.objects.exists()
+
+
+def test_a_retried_measure_is_stored_and_counted_once(client, pat):
+    from trellis.assessments.models import Score
+
+    sign_in(client, pat)
+    url = f"/api/v1/people/{pat.public_id}/measures"
+    body = {"instrument": "phq9", "responses": [1] * 8 + [0]}
+
+    first = client.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="m-1")
+    retry = client.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="m-1")
+    listed = client.get(url).json()
+
+    assert first.status_code == retry.status_code == 201
+    assert first.json()["id"] == retry.json()["id"]
+    assert Score.objects.count() == 1
+    assert [(m["instrument"], m["total"], m["band"]) for m in listed] == [("phq9", 8, "mild")]
