@@ -24,9 +24,10 @@ def start_task_consumer() -> object:
     """
     import signal
 
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-    import trellis.recovery.tasks  # noqa: F401 - registers the periodic tasks
+    autodiscover_modules("tasks")  # every app's periodic tasks, as run_huey does
 
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     consumer = HUEY.create_consumer(workers=1, worker_type="thread", periodic=True)

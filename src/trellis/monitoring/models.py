@@ -1,4 +1,5 @@
-"""Measurement-based care: stepped-care proposals waiting for a clinician's decision."""
+"""Measurement-based care: stepped-care proposals waiting for a clinician's decision, and what
+each current plan schedules, kept in clear for the nightly evaluation."""
 
 from __future__ import annotations
 
@@ -69,3 +70,28 @@ class Proposal(models.Model):
     @property
     def title(self) -> str:
         return str(RULE_TITLES.get(self.rule_id, self.rule_id.replace("_", " ")))
+
+
+class Schedule(models.Model):
+    """What the person's current plan version calls for, in clear: the nightly evaluation's index.
+
+    The plan document is encrypted, so the database cannot tell which measures a plan schedules
+    or when it is reviewed. This row keeps those two facts for the plan version it was read from
+    (`monitoring.nightly.refresh_schedules` reads each new version once, and every plan again
+    when the schedule or the conditions of monitoring.yaml change). Which questionnaires are
+    due hints at what the plan treats (a PHQ-9 every two weeks: depression), as a score's
+    instrument, kept in clear, does once it is taken; the plan itself stays encrypted.
+    """
+
+    # Derived from the plan, so it goes with the person rather than holding them back.
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # The instruments the plan's conditions call for, space-separated with a space at each end
+    # (" phq9 bam checkin "), so that `LIKE '% phq9 %'` finds one in SQLite and PostgreSQL alike.
+    measures = models.CharField(max_length=200)
+    review_on = models.DateField(null=True, blank=True)
+    rules = models.CharField(max_length=16)  # the digest of the rules it was read under
+    refreshed = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"schedule of plan {self.plan_id}"
