@@ -127,9 +127,12 @@ class AlertOut(Schema):
     person_id: UUID
     kind: str
     severity: str
+    status: str  # open, acknowledged or resolved
     reasons: list[str]
     created: datetime
     acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str
 
 
 class AcknowledgeIn(Schema):
@@ -236,9 +239,12 @@ def alert_out(alert: Any) -> dict[str, Any]:
         "person_id": alert.person.public_id,
         "kind": alert.kind,
         "severity": alert.severity,
+        "status": alert.status,
         "reasons": alert.reason_list(),
         "created": alert.created,
         "acknowledged_at": alert.acknowledged_at,
+        "resolved_at": alert.resolved_at,
+        "resolution": alert.resolution,
     }
 
 
@@ -257,8 +263,4 @@ def acknowledge_alert(
 ) -> dict[str, Any]:
     _clinical(request, "Alert")
     alert = access_alert(request.user, alert_id, write=True)
-    if not payload.note.strip():
-        from trellis.core.errors import InvalidInput
-
-        raise InvalidInput("note", "a note saying what was done")
     return alert_out(alert_actions.acknowledge_alert(alert, by=request.user, note=payload.note))

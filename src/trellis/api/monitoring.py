@@ -7,14 +7,14 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
 from trellis.alerts import actions as alert_actions
 from trellis.alerts.access import access_alert
 from trellis.alerts.models import Alert
-from trellis.api.assessments import _clinical
+from trellis.api.assessments import AlertOut, _clinical, alert_out
 from trellis.api.errors import Error
 from trellis.api.idempotency import idempotent
 from trellis.assessments import actions as assessments
@@ -22,8 +22,8 @@ from trellis.assessments.models import Score, ScoreSource
 from trellis.audit import log as audit
 from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
-from trellis.core.ids import parse_uuid
 from trellis.monitoring import actions
+from trellis.monitoring.access import access_proposal
 from trellis.monitoring.models import Proposal
 from trellis.people.access import access_person
 from trellis.people.access import caseload as caseload_of
@@ -56,19 +56,6 @@ class DueOut(Schema):
     overdue: bool
     because: str
     last_taken: date | None
-
-
-class AlertOut(Schema):
-    id: UUID
-    person_id: UUID
-    kind: str
-    severity: str
-    status: str
-    reasons: list[str]
-    created: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    resolution: str
 
 
 class NoteIn(Schema):
@@ -109,21 +96,6 @@ def measure_out(score: Score) -> dict[str, Any]:
         "band": score.band or None,
         "subscales": score.subscales,
         "flags": list((score.result or {}).get("flags") or []),
-    }
-
-
-def alert_out(alert: Alert) -> dict[str, Any]:
-    return {
-        "id": alert.public_id,
-        "person_id": alert.person.public_id,
-        "kind": alert.kind,
-        "severity": alert.severity,
-        "status": alert.status,
-        "reasons": alert.reason_list(),
-        "created": alert.created,
-        "acknowledged_at": alert.acknowledged_at,
-        "resolved_at": alert.resolved_at,
-        "resolution": alert.resolution,
     }
 
 
@@ -231,14 +203,7 @@ def list_proposals(request: HttpRequest, person_id: UUID) -> list[dict[str, Any]
 
 def _proposal(request: HttpRequest, proposal_id: UUID) -> Proposal:
     _clinical(request, "Proposal")
-    public_id = parse_uuid(proposal_id)
-    row = Proposal.objects.filter(public_id=public_id).select_related("person").first()
-    access_person(
-        request.user, row.person.public_id if row else public_id, write=True, what="Proposal"
-    )
-    if row is None:
-        raise Http404
-    return row
+    return access_proposal(request.user, proposal_id, write=True)
 
 
 @router.post(

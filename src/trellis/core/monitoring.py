@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from trellis.core.errors import InvalidInput
+from trellis.core.placement import placement_level
 from trellis.core.reliable_change import (
     TOTAL,
     Direction,
@@ -175,14 +176,6 @@ def ordered(signals: Iterable[Signal]) -> list[Signal]:
     """Most severe first, then by event key; one signal per event key."""
     unique = {s.event_key: s for s in reversed(list(signals))}
     return sorted(unique.values(), key=lambda s: (SEVERITY_ORDER.index(s.severity), s.event_key))
-
-
-def placement_level(plan: Mapping[str, Any]) -> str | None:
-    """The level the person is placed at: a clinician's override wins over the recommendation."""
-    placement = plan.get("placement") or {}
-    override = placement.get("override") or {}
-    level = override.get("level") or placement.get("level")
-    return str(level) if level is not None else None
 
 
 def review_on(plan: Mapping[str, Any]) -> date | None:

@@ -139,3 +139,11 @@ def override_placement(placement: Placement, *, level: str, reason: str, by: str
     if not reason.strip():
         raise InvalidInput("override.reason", "a reason for the different level")
     return replace(placement, override={"level": level, "reason": reason.strip(), "by": by})
+
+
+def placement_level(plan: Mapping[str, Any]) -> str | None:
+    """The level a plan places the person at: a clinician's override wins over the recommendation."""
+    placement = plan.get("placement") or {}
+    override = placement.get("override") or {}
+    level = override.get("level") or placement.get("level")
+    return str(level) if level is not None else None

@@ -15,7 +15,7 @@ from typing import Any
 from trellis.core.errors import InvalidInput
 from trellis.core.facts import Facts, _Builder
 from trellis.core.knowledge_base import KnowledgeBase, Status
-from trellis.core.placement import LEVEL_ORDER
+from trellis.core.placement import LEVEL_ORDER, placement_level
 from trellis.core.plan_changes import EDIT_STATUSES, _find, deviate
 from trellis.core.planning import CONSIDER_EVIDENCE
 from trellis.core.rules import Condition
@@ -319,9 +319,11 @@ def apply(
 
 
 def current_level(plan: Mapping[str, Any]) -> str:
-    """The level of care the plan is at: a clinician's override, else the recommended level."""
-    override = plan["placement"].get("override")
-    return override["level"] if override else plan["placement"]["level"]
+    """The level of care the plan is at (a clinician's override wins); a plan always has one."""
+    level = placement_level(plan)
+    if level is None:
+        raise InvalidInput("plan placement", "a level of care")
+    return level
 
 
 def _add(

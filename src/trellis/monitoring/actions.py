@@ -4,7 +4,7 @@ stepped care, and let a clinician accept or reject a proposal. Every write is au
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -78,17 +78,24 @@ def goal_states(person: Person, plan: Plan | None) -> list[core.GoalState]:
     for goal in Goal.objects.filter(person=person, status=GoalStatus.ACTIVE).prefetch_related(
         "progress"
     ):
-        marks = sorted(goal.progress.all(), key=lambda p: (p.on, p.created))
-        before = [p for p in marks if started is not None and p.created <= started]
         states.append(
             core.GoalState(
                 str(goal.public_id),
                 goal.due,
-                marks[-1].percent if marks else None,
-                before[-1].percent if before else None,
+                latest_percent(goal),
+                latest_percent(goal, until=started) if started is not None else None,
             )
         )
     return states
+
+
+def latest_percent(goal: Goal, *, until: datetime | None = None) -> int | None:
+    """The goal's latest recorded progress, or the latest recorded by `until` (from prefetched
+    progress rows); None when there is none."""
+    marks = sorted(goal.progress.all(), key=lambda p: (p.on, p.created))
+    if until is not None:
+        marks = [p for p in marks if p.created <= until]
+    return marks[-1].percent if marks else None
 
 
 def evaluate(person: Person, *, today: date | None = None, by: Any = None) -> list[Alert]:

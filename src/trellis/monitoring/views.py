@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from trellis.alerts.models import Alert
 from trellis.audit import log as audit
 from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
-from trellis.core.ids import parse_uuid
 from trellis.monitoring import actions, dashboard
+from trellis.monitoring.access import access_proposal
 from trellis.monitoring.models import Proposal
 from trellis.people.access import access_person
 from trellis.people.access import caseload as caseload_of
@@ -51,7 +51,7 @@ def progress(request: HttpRequest, person_id: UUID) -> HttpResponse:
         "person": person,
         "series": dashboard.measure_series(person),
         "due": actions.schedule(person, today=today),
-        "goals": [(g, _latest(g)) for g in goals],
+        "goals": [(g, actions.latest_percent(g)) for g in goals],
         "alerts": Alert.objects.filter(person=person).select_related(
             "acknowledged_by", "resolved_by"
         ),
@@ -62,26 +62,10 @@ def progress(request: HttpRequest, person_id: UUID) -> HttpResponse:
     return render(request, "monitoring/progress.html", context)
 
 
-def _latest(goal: Goal) -> int | None:
-    marks = sorted(goal.progress.all(), key=lambda p: (p.on, p.created))
-    return marks[-1].percent if marks else None
-
-
-def _proposal(request: HttpRequest, proposal_id: UUID) -> Proposal:
-    public_id = parse_uuid(proposal_id)
-    row = Proposal.objects.filter(public_id=public_id).select_related("person").first()
-    access_person(
-        request.user, row.person.public_id if row else public_id, write=True, what="Proposal"
-    )
-    if row is None:
-        raise Http404
-    return row
-
-
 @role_required(Role.CLINICIAN)
 @require_POST
 def accept(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
-    row = _proposal(request, proposal_id)
+    row = access_proposal(request.user, proposal_id, write=True)
     try:
         plan = actions.accept(row, by=request.user)
     except InvalidInput as refused:
@@ -94,7 +78,7 @@ def accept(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 @require_POST
 def reject(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
-    row = _proposal(request, proposal_id)
+    row = access_proposal(request.user, proposal_id, write=True)
     try:
         actions.reject(row, by=request.user, reason=request.POST.get("reason", ""))
     except InvalidInput as refused:
