@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "trellis.sharing",
     "trellis.family",
     "trellis.monitoring",
+    "trellis.directory",
+    "trellis.referrals",
     "huey.contrib.djhuey",
 ]
 

@@ -28,6 +28,11 @@ class Category(StrEnum):
     MEDICATIONS = "medications"
     DIAGNOSES = "diagnoses"
     SUBSTANCE_USE = "substance_use"
+    REFERRAL = "referral"  # to an organisation only: what a referral to one of its services says
+
+
+# A family member sees the categories above REFERRAL; a referral goes only to an organisation.
+FAMILY_CATEGORIES = tuple(c for c in Category if c is not Category.REFERRAL)
 
 
 # What each category discloses, exactly: the pages and the consent text use these words.
@@ -46,6 +51,10 @@ CATEGORY_SCOPE: dict[Category, str] = {
     ),
     Category.SUBSTANCE_USE: (
         "how many days you reported use in the last 30 days, and the dates of any return to use"
+    ),
+    Category.REFERRAL: (
+        "your name, date of birth and how to reach you, the need a referral to one of their "
+        "services is for, and whether you kept the appointment"
     ),
 }
 
@@ -93,6 +102,7 @@ class Terms:
     end_event: str
     signature_method: SignatureMethod
     signed_name: str
+    recipient_organization: str | None = None  # the directory organisation's HSDS id
 
 
 def check_consent(
@@ -101,15 +111,20 @@ def check_consent(
     today: date,
     person_name: str,
     linked: Mapping[str, str] | None = None,
+    organizations: Mapping[str, str] | None = None,
 ) -> tuple[Terms | None, Problems]:
-    """Validate a consent document. `linked` maps each linked family member's id to their name.
+    """Validate a consent document. `linked` maps each linked family member's id to their name;
+    `organizations` maps the directory organisation the document names (if any) to its name.
 
-    The recipient may be a linked family member (`recipient_link`), or a named person or
-    organisation (`recipient_name`). An end date must not be in the past; an end event alone
-    ("when I finish treatment") is allowed, as Part 2 permits either.
+    The recipient may be a linked family member (`recipient_link`), a directory organisation
+    (`recipient_organization`), or a named person or organisation (`recipient_name`). An end
+    date must not be in the past; an end event alone ("when I finish treatment") is allowed, as
+    Part 2 permits either. Referral information goes only to an organisation.
     """
     problems = Problems()
     linked = linked or {}
+    organizations = organizations or {}
+    organization = data.get("recipient_organization") or None
     kind = _choice(data.get("recipient_kind"), RecipientKind)
     name = _text(data.get("recipient_name"))
     link = data.get("recipient_link") or None
@@ -120,6 +135,12 @@ def check_consent(
             problems.add("recipient_link", "one of the family members who joined by invitation")
         else:
             name = linked[str(link)]
+    elif organization is not None:
+        link = None
+        if kind is not RecipientKind.ORGANIZATION or organization not in organizations:
+            problems.add("recipient_organization", "an organisation in the directory")
+        else:
+            name = organizations[str(organization)]
     else:
         link = None
         if not name:
@@ -132,6 +153,8 @@ def check_consent(
     elif len(purpose) > MAX_TEXT:
         problems.add("purpose", "text of at most 200 characters")
     categories = _categories(data.get("categories"), problems)
+    if Category.REFERRAL in categories and kind is not RecipientKind.ORGANIZATION:
+        problems.add("categories", "referral information only for an organisation")
     ends_on = _date(data.get("ends_on"), problems)
     end_event = _text(data.get("end_event"))
     if len(end_event) > MAX_TEXT:
@@ -162,6 +185,7 @@ def check_consent(
         end_event=end_event,
         signature_method=method,
         signed_name=signed_name if method is SignatureMethod.TYPED else person_name,
+        recipient_organization=str(organization) if organization else None,
     )
     return terms, problems
 

@@ -139,6 +139,13 @@ class Consent(models.Model):
     recipient_link = models.ForeignKey(
         FamilyLink, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
     )
+    recipient_organization = models.ForeignKey(
+        "directory.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
     purpose = EncryptedTextField(_("purpose"))
     categories = models.JSONField(default=list)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)

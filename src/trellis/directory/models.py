@@ -1,0 +1,168 @@
+"""The community resource directory, kept in the Open Referral HSDS 3.0 shape.
+
+Each record keeps its HSDS id and the whole HSDS record as imported (`record`), so an export
+loses nothing; the columns beside it are what search filters on. `Listing` is the search
+table: one row per service, location and community category, indexed on (category,
+latitude) so a distance + category search reads only the rows in its latitude band.
+Directory entries are public information, not protected data.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Curated(models.Model):
+    """What every directory record has: its HSDS id, the record, and its curation state."""
+
+    hsds_id = models.CharField(max_length=250, unique=True)
+    record = models.JSONField()  # the HSDS 3.0 record as imported or last edited
+    digest = models.CharField(
+        max_length=64
+    )  # SHA-256 of `record`: an unchanged re-import is skipped
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)  # marked closed by a curator
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Organization(Curated):
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(Curated):
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.address or self.hsds_id
+
+
+class Service(Curated):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    status = models.CharField(max_length=30, default="active")
+    categories = models.JSONField(default=list)  # com.* codes from the taxonomy mapping
+    languages = models.JSONField(default=list)  # lower-case language codes or names
+    url = models.CharField(max_length=500, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=100, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=8, blank=True)  # "female" / "male" only when restricted
+    veterans_only = models.BooleanField(default=False)
+    free = models.BooleanField(default=False)
+    sliding_scale = models.BooleanField(default=False)
+    insurance = models.BooleanField(default=False)
+    faith_based = models.BooleanField(default=False)
+    peer_led = models.BooleanField(default=False)
+    schedules = models.JSONField(default=list)  # HSDS schedules of the service itself
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def open_to_referrals(self) -> bool:
+        return self.closed_at is None and self.status == "active"
+
+
+class ServiceAtLocation(models.Model):
+    hsds_id = models.CharField(max_length=250, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services")
+    record = models.JSONField(default=dict)
+    schedules = models.JSONField(default=list)  # the location's and this pairing's schedules
+    accessible = models.BooleanField(default=False)  # the location lists accessibility
+
+    def __str__(self) -> str:
+        return self.hsds_id
+
+
+class Listing(models.Model):
+    """One searchable row: a service at a located place, under one community category."""
+
+    at = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE, related_name="listings")
+    category = models.CharField(max_length=40)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "latitude", "longitude"], name="listing_cat_lat"),
+            models.Index(fields=["latitude", "longitude"], name="listing_lat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} at {self.latitude:.3f},{self.longitude:.3f}"
+
+
+class Edit(models.Model):
+    """One curator's change to one field of a directory record: who changed what, and when."""
+
+    record_type = models.CharField(max_length=30)
+    hsds_id = models.CharField(max_length=250)
+    field = models.CharField(max_length=60)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.hsds_id}: {self.field}"
+
+
+class Event(models.Model):
+    """A peer-led event or activity on the community calendar (com.peer_events)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    peer_led = models.BooleanField(_("peer-led"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
