@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("trellis.sharing.urls")),
     path("", include("trellis.family.urls")),
     path("", include("trellis.monitoring.urls")),
+    path("", include("trellis.directory.urls")),
+    path("", include("trellis.referrals.urls")),
 ]
 
 handler400 = errorpages.bad_request

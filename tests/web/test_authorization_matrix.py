@@ -35,7 +35,7 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 SIGNED_IN_ONLY = {"anonymous": 302}
 # dana (clinician) is on pat's care team; sam (supervisor) is not.
 MATRIX: dict[str, dict[str, int]] = {
-    "home": expect(302, navigator=200, admin=200, researcher=200),
+    "home": expect(302, admin=200, researcher=200),
     "accounts:login": expect(302, anonymous=200),
     "accounts:logout": expect(405),
     "accounts:two_factor": expect(200, anonymous=302, person=302, other_person=302, family=302),
@@ -182,6 +182,34 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:list_disclosures": expect(404, anonymous=401, person=200, clinician=200),
     "api-v1:get_shared": expect(404, anonymous=401),
     **FAMILY_TOOLS_MATRIX,
+    # The community directory is public; curation is the administrator's; events are added by
+    # staff who organise them.
+    "directory:search": expect(200),
+    "directory:service": expect(200),
+    "directory:events": expect(200),
+    "directory:events_ics": expect(200),
+    "directory:event_new": expect(404, anonymous=302, clinician=200, navigator=200, admin=200),
+    "directory:curate": expect(404, anonymous=302, admin=200),
+    "directory:service_edit": expect(404, anonymous=302, admin=200),
+    "directory:service_verify": expect(404, anonymous=302, admin=405),
+    "directory:service_close": expect(404, anonymous=302, admin=405),
+    # Referrals: the person's care team, navigators included (nia is on pat's team).
+    "referrals:worklist": expect(404, anonymous=302, clinician=200, supervisor=200, navigator=200),
+    "referrals:detail": expect(404, anonymous=302, clinician=200, navigator=200),
+    "referrals:move": expect(404, anonymous=302, clinician=405, supervisor=405, navigator=405),
+    "referrals:person": expect(404, anonymous=302, clinician=200, navigator=200),
+    "referrals:send": expect(404, anonymous=302, clinician=405, supervisor=405, navigator=405),
+    "referrals:mine": expect(404, anonymous=302, person=200, other_person=200),
+    "api-v1:search_services": expect(422),  # public; without `near` the query is refused
+    "api-v1:get_service": expect(200),
+    "api-v1:list_referrals": expect(200, anonymous=401),
+    # GET on a person's referrals lists them; POST sends one (create_referral shares the route).
+    "api-v1:list_person_referrals": expect(
+        404, anonymous=401, person=200, clinician=200, navigator=200
+    ),
+    "api-v1:create_referral": expect(404, anonymous=401, person=200, clinician=200, navigator=200),
+    "api-v1:get_referral": expect(404, anonymous=401, person=200, clinician=200, navigator=200),
+    "api-v1:move_referral": expect(405),
     "admin:index": expect(302, admin=200),
 }
 
@@ -303,8 +331,26 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         "exercise_id": "paced-breathing",
         **sharing,
         **family_tools_world(fran),
+        **_directory_world(pat, dana),
     }
     return personas, values
+
+
+def _directory_world(pat: Any, dana: Any) -> dict[str, str]:
+    """A housing service in the directory, pat's consent to refer to it, and one referral."""
+    from tests.web.directory.conftest import consent_to_refer, housing_service
+    from trellis.referrals import actions
+
+    service = housing_service()
+    consent_to_refer(pat, service)
+    referral = actions.send(
+        pat.person, service, need="com.housing", reason="needs stable housing", by=dana.user
+    )
+    return {
+        "hsds_id": service.hsds_id,
+        "service_id": service.hsds_id,
+        "referral_id": str(referral.public_id),
+    }
 
 
 def _sharing_world(pat: Any, dana: Any) -> dict[str, str]:
@@ -364,7 +410,7 @@ def _sharing_world(pat: Any, dana: Any) -> dict[str, str]:
 
 def concrete(route: str, values: dict[str, str]) -> str:
     for key, value in values.items():
-        for converter in ("uuid:", "int:", "slug:", ""):
+        for converter in ("uuid:", "int:", "slug:", "str:", ""):
             route = route.replace(f"<{converter}{key}>", value)
     return "/" + route
 

@@ -15,15 +15,24 @@ NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
         (_("My recovery"), "recovery:home"),
         (_("Questionnaires"), "assessments:self_report_list"),
         (_("Sharing"), "sharing:consents"),
+        (_("Referrals"), "referrals:mine"),
     ],
-    Role.CLINICIAN: [(_("Caseload"), "people:caseload")],
+    Role.CLINICIAN: [(_("Caseload"), "people:caseload"), (_("Referrals"), "referrals:worklist")],
     Role.SUPERVISOR: [
         (_("Caseload"), "people:caseload"),
         (_("Break-glass review"), "people:break_glass_review"),
     ],
-    Role.NAVIGATOR: [(_("Home"), "home")],
+    Role.NAVIGATOR: [
+        (_("Referrals"), "referrals:worklist"),
+        (_("Services"), "directory:search"),
+        (_("Events"), "directory:events"),
+    ],
     Role.FAMILY: [(_("Family"), "family:home"), (_("Sessions"), "sharing:family_sessions")],
-    Role.ADMIN: [(_("Home"), "home"), (_("Administration"), "admin:index")],
+    Role.ADMIN: [
+        (_("Home"), "home"),
+        (_("Directory"), "directory:curate"),
+        (_("Administration"), "admin:index"),
+    ],
     Role.RESEARCHER: [(_("Home"), "home")],
 }
 

@@ -120,4 +120,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("people:caseload")
     if role is Role.FAMILY:
         return redirect("family:home")
+    if role is Role.NAVIGATOR:
+        return redirect("referrals:worklist")
     return render(request, "accounts/dashboard.html")

@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 
 import trellis
-from trellis.api import assessments, consents, errors, monitoring, people, plans, recovery
+from trellis.api import (
+    assessments,
+    consents,
+    directory,
+    errors,
+    monitoring,
+    people,
+    plans,
+    recovery,
+)
 from trellis.api.auth import AUTH
 
 api = NinjaAPI(
@@ -41,3 +50,5 @@ api.add_router("", plans.router)
 api.add_router("", recovery.router)
 api.add_router("", consents.router)
 api.add_router("", monitoring.router)
+api.add_router("", directory.public)
+api.add_router("", directory.router)

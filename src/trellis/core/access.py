@@ -44,6 +44,7 @@ class Purpose(StrEnum):
     BREAK_GLASS = "break_glass"
     OPERATIONS = "operations"
     CONSENTED_DISCLOSURE = "consented_disclosure"
+    NAVIGATION = "navigation"  # finding services and following referrals up
 
 
 def may_read(role: Role, relationship: Relationship) -> bool:
@@ -77,6 +78,14 @@ def may_receive(
     those consents cover). Default deny: no link, no consent, another role: nothing. The care
     team reads the record by `may_read` instead; consent adds to this rule, never around it."""
     return role is Role.FAMILY and relationship is Relationship.FAMILY and category in shared
+
+
+def may_refer(role: Role, relationship: Relationship) -> bool:
+    """Referrals: everyone on the person's care team (navigators included) works with them;
+    the person sees their own. What a referral sends is governed by consent, not by this."""
+    if relationship is Relationship.SELF:
+        return role is Role.PERSON
+    return relationship is Relationship.CARE_TEAM and role in CARE_TEAM_ROLES
 
 
 def may_break_glass(role: Role, relationship: Relationship) -> bool:

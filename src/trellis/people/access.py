@@ -19,6 +19,7 @@ from trellis.core.access import (
     Role,
     may_read,
     may_receive,
+    may_refer,
     may_write,
     purpose_for,
 )
@@ -121,3 +122,33 @@ def caseload(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(
         care_team__member=user, care_team__ended_on__isnull=True
     ).distinct()
+
+
+def access_for_referrals(user: Any, person_id: object, *, what: str = "Referral") -> Person:
+    """Return the person if `user` works with their referrals (`may_refer`): their care team,
+    navigators included, or the person themselves. Audited like `access_person`; 404 otherwise.
+
+    A navigator reached this way sees what navigation needs (name, referrals, the plan's
+    community needs and the intake facts matching uses), not the clinical record.
+    """
+    person = find_person(person_id)
+    rel = relationship(user, person) if person is not None else Relationship.NONE
+    allowed = (
+        person is not None
+        and getattr(user, "is_authenticated", False)
+        and may_refer(Role(user.role), rel)
+    )
+    audit.record(
+        user,
+        "read",
+        object_type=what,
+        object_id=str(person.public_id) if person is not None else "unknown",
+        outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
+        purpose=(Purpose.SELF_SERVICE if rel is Relationship.SELF else Purpose.NAVIGATION)
+        if allowed
+        else "",
+    )
+    if not allowed:
+        raise Http404
+    assert person is not None
+    return person

@@ -19,6 +19,7 @@ from trellis.audit.models import Outcome
 from trellis.core import consent as core
 from trellis.core.access import Purpose, Role
 from trellis.core.errors import InvalidInput
+from trellis.directory.models import Organization
 from trellis.people.models import Person
 from trellis.recovery.actions import timeline
 from trellis.sharing.models import (
@@ -55,6 +56,12 @@ def linked_family(person: Person) -> dict[str, str]:
     }
 
 
+def directory_organization(hsds_id: str | None) -> dict[str, str]:
+    """{HSDS id: name} of the directory organisation a consent names, or {} when none."""
+    org = Organization.objects.filter(hsds_id=hsds_id).first() if hsds_id else None
+    return {org.hsds_id: org.name} if org else {}
+
+
 def disclosing_party(person: Person) -> str:
     return person.program.name
 
@@ -84,12 +91,18 @@ def create_consent(
         if terms.recipient_link
         else None
     )
+    organization = (
+        Organization.objects.get(hsds_id=terms.recipient_organization)
+        if terms.recipient_organization
+        else None
+    )
     consent = Consent.objects.create(
         person=person,
         disclosing_party=disclosing_party(person),
         recipient_kind=terms.recipient_kind,
         recipient_name=terms.recipient_name,
         recipient_link=link,
+        recipient_organization=organization,
         purpose=terms.purpose,
         categories=[c.value for c in terms.categories],
         ends_on=terms.ends_on,

@@ -26,6 +26,10 @@ class ConsentForm(CoreForm):
     recipient_name = forms.CharField(
         label=_("Name of the person or organisation"), required=False, max_length=400
     )
+    # A directory organisation (its HSDS id), when the consent is for referrals to it.
+    recipient_organization = forms.CharField(
+        required=False, max_length=250, widget=forms.HiddenInput
+    )
     purpose = forms.CharField(
         label=_("Why you share it (the purpose)"),
         max_length=400,
@@ -72,6 +76,7 @@ class ConsentForm(CoreForm):
             "recipient_kind": data.get("recipient_kind"),
             "recipient_link": data.get("recipient_link") or None,
             "recipient_name": data.get("recipient_name", ""),
+            "recipient_organization": data.get("recipient_organization") or None,
             "purpose": data.get("purpose", ""),
             "categories": data.get("categories") or [],
             "ends_on": data.get("ends_on"),

@@ -15,6 +15,7 @@ CATEGORY_LABELS = {
     Category.MEDICATIONS: _("Medications"),
     Category.DIAGNOSES: _("Diagnoses"),
     Category.SUBSTANCE_USE: _("Substance use"),
+    Category.REFERRAL: _("Referral information"),
 }
 
 RECIPIENT_KINDS = {

@@ -109,20 +109,38 @@ def consent_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"signature_method": "typed"}
     if request.GET.get("for") in linked:
         initial |= {"recipient_kind": "family_member", "recipient_link": request.GET["for"]}
+    organizations = actions.directory_organization(
+        request.POST.get("recipient_organization") or request.GET.get("organization")
+    )
+    for hsds_id, name in organizations.items():
+        initial |= {
+            "recipient_kind": "organization",
+            "recipient_organization": hsds_id,
+            "recipient_name": name,
+            "categories": ["referral"],
+        }
     form = forms.ConsentForm(request.POST or None, linked=linked, initial=initial)
     draft = None
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         document = form.document()
         review = document | {"signature_method": "confirmed", "confirm": True}
         terms, problems = core.check_consent(
-            review, today=timezone.localdate(), person_name=person.full_name, linked=linked
+            review,
+            today=timezone.localdate(),
+            person_name=person.full_name,
+            linked=linked,
+            organizations=organizations,
         )
         if not problems.by_field:
             assert terms is not None
             draft = consent_context(person, terms)
         if writing:
             terms, problems = core.check_consent(
-                document, today=timezone.localdate(), person_name=person.full_name, linked=linked
+                document,
+                today=timezone.localdate(),
+                person_name=person.full_name,
+                linked=linked,
+                organizations=organizations,
             )
         form.attach(problems)
         if writing and problems.by_field:

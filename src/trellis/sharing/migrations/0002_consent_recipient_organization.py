@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_directory_and_events'),
-        ('sharing', '0001_initial'),
+        ("directory", "0001_directory_and_events"),
+        ("sharing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consent',
-            name='recipient_organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='directory.organization'),
+            model_name="consent",
+            name="recipient_organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="consents",
+                to="directory.organization",
+            ),
         ),
     ]
