@@ -1,11 +1,11 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from trellis.core.errors import InvalidInput
 from trellis.core.referrals import Outcome, Status, check_move, follow_up_on, overdue
 
-WHEN = datetime(2026, 12, 10, 15, 0, tzinfo=timezone.utc)
+WHEN = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 5)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from django.utils import timezone
 
 CHICAGO = (41.8781, -87.6298)
