@@ -58,6 +58,8 @@ def metadata(request: HttpRequest) -> dict[str, Any]:
                         "interaction": [{"code": "read"}, {"code": "search-type"}],
                     },
                     {"type": "QuestionnaireResponse", "interaction": [{"code": "create"}]},
+                    {"type": "HealthcareService", "interaction": [{"code": "read"}]},
+                    {"type": "ServiceRequest", "interaction": [{"code": "read"}]},
                 ],
             }
         ],
@@ -83,6 +85,27 @@ def read_questionnaire(request: HttpRequest, questionnaire_id: str) -> dict[str,
     if instrument_id not in instrument_ids():
         raise HttpError(404, "No such Questionnaire.")
     return questionnaire(instrument_id)
+
+
+@router.get("/HealthcareService/{service_id}", auth=None)
+def read_healthcare_service(request: HttpRequest, service_id: str) -> dict[str, Any]:
+    """A directory service (public information, like the directory itself)."""
+    from trellis.directory.fhir import service_resource
+    from trellis.directory.models import Service
+
+    row = Service.objects.select_related("organization").filter(hsds_id=service_id).first()
+    if row is None:
+        raise HttpError(404, "No such HealthcareService.")
+    return service_resource(row)
+
+
+@router.get("/ServiceRequest/{referral_id}")
+def read_service_request(request: HttpRequest, referral_id: str) -> dict[str, Any]:
+    """A referral, for its person's care team and the person (audited; 404 otherwise)."""
+    from trellis.directory.fhir import referral_resource
+    from trellis.referrals.access import access_referral
+
+    return referral_resource(access_referral(request.user, referral_id))
 
 
 @router.post("/QuestionnaireResponse", response={201: dict[str, Any]})
