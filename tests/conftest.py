@@ -188,3 +188,27 @@ def mood_plan(pat, dana):
     Plan.objects.filter(pk=plan.pk).update(created=timezone.now() - timedelta(days=60))
     plan.refresh_from_db()
     return plan
+
+
+@pytest.fixture
+def housing_plan(pat, dana):
+    """Pat's plan from an intake with unstable housing, living in Chicago, Spanish-speaking."""
+    from trellis.assessments import actions as assessments
+    from trellis.plans.models import Plan
+
+    intake = assessments.start_intake(pat.person, by=dana.user)
+    document = {
+        **intake.document,
+        "person": {
+            **intake.document.get("person", {}),
+            "age": 34,
+            "preferred_language": "es",
+            "insurance": "medicaid",
+            "location": {"lat": 41.8781, "lon": -87.6298},  # Chicago
+        },
+        "environment": {**intake.document.get("environment", {}), "housing": "unstable"},
+        "preferences": {"max_travel_km": 10},
+    }
+    assessments.save_document(intake, document, by=dana.user, what="test")
+    assessments.complete_intake(intake, by=dana.user)
+    return Plan.objects.get(person=pat.person)

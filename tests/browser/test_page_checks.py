@@ -24,13 +24,13 @@ def check(tab, name: str) -> None:
     tab.shot(name)
 
 
-def staff_tab(visit, user, size):
+def staff_tab(visit, user, size, landing: str = "**/caseload/"):
     tab = visit(size)
     device = confirmed_device(user)
     tab.sign_in(user.username, PASSWORD)
     tab.page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key):06d}")
     tab.page.get_by_role("button", name="Verify").click()
-    tab.page.wait_for_url("**/caseload/")
+    tab.page.wait_for_url(landing)
     return tab
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 CHICAGO = (41.8781, -87.6298)
@@ -70,27 +69,3 @@ def consent_to_refer(persona: Any, service: Any, **fields: Any):
         text_shown="…",
         **fields,
     )
-
-
-@pytest.fixture
-def housing_plan(pat, dana):
-    """Pat's plan from an intake with unstable housing, living in Chicago, Spanish-speaking."""
-    from trellis.assessments import actions as assessments
-    from trellis.plans.models import Plan
-
-    intake = assessments.start_intake(pat.person, by=dana.user)
-    document = {
-        **intake.document,
-        "person": {
-            **intake.document.get("person", {}),
-            "age": 34,
-            "preferred_language": "es",
-            "insurance": "medicaid",
-            "location": {"lat": CHICAGO[0], "lon": CHICAGO[1]},
-        },
-        "environment": {**intake.document.get("environment", {}), "housing": "unstable"},
-        "preferences": {"max_travel_km": 10},
-    }
-    assessments.save_document(intake, document, by=dana.user, what="test")
-    assessments.complete_intake(intake, by=dana.user)
-    return Plan.objects.get(person=pat.person)
