@@ -211,7 +211,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "api-v1:get_referral": expect(404, anonymous=401, person=200, clinician=200, navigator=200),
     "api-v1:move_referral": expect(405),
     "fhir:read_healthcare_service": expect(200),
-    "fhir:read_service_request": expect(404, anonymous=401, person=200, clinician=200, navigator=200),
+    "fhir:read_service_request": expect(
+        404, anonymous=401, person=200, clinician=200, navigator=200
+    ),
     "admin:index": expect(302, admin=200),
 }
 
