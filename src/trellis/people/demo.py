@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from trellis.accounts.models import User
 from trellis.core.access import Role
+from trellis.directory import demo as directory_demo
 from trellis.monitoring import actions as monitoring
 from trellis.people import actions, demo_intakes
 from trellis.people.models import Person, Program
@@ -78,6 +80,7 @@ def load(today: date | None = None) -> Loaded:
     program = Program.objects.create(name="Riverbend Recovery Center")
     staff = {name: _user(name, role, given, family) for name, role, given, family in STAFF}
     loaded = Loaded(users=["person", *staff])
+    housing = directory_demo.load(today, by=staff["navigator"])
     for index, row in enumerate(PEOPLE):
         person = _person(program, row, today, login="person" if index == 0 else None)
         clinician = staff["clinician"] if index % 2 == 0 else staff["clinician2"]
@@ -91,10 +94,35 @@ def load(today: date | None = None) -> Loaded:
             self_management.load(person, today, full=index == 0)
         if index == 0:
             sharing.load(person, staff["family"], clinician, today)
+            _referral(person, housing, clinician, staff["navigator"], today)
         loaded.people += 1
     for person in Person.objects.filter(program=program):  # what the nightly run would raise
         monitoring.evaluate(person, today=today, by=None)
     return loaded
+
+
+def _referral(person: Person, housing: Any, clinician: User, navigator: User, today: date) -> None:
+    """The demo person's consent to refer to the housing organisation, and a referral sent."""
+    from trellis.referrals import actions as referrals
+    from trellis.sharing.models import Consent
+
+    Consent.objects.create(
+        person=person,
+        disclosing_party=person.program.name,
+        recipient_kind="organization",
+        recipient_name=housing.organization.name,
+        recipient_organization=housing.organization,
+        purpose="a referral for recovery housing",
+        categories=["referral"],
+        ends_on=today + timedelta(days=180),
+        signature_method="confirmed",
+        signed_name=person.full_name,
+        signed_by=person.user or clinician,
+        text_shown="(demo)",
+    )
+    referrals.send(
+        person, housing, need="com.housing", reason="Looking for recovery housing.", by=navigator
+    )
 
 
 def _user(username: str, role: Role, given: str, family: str) -> User:

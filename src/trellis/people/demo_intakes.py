@@ -193,6 +193,8 @@ def _sections(situation: dict[str, Any], person_id: str, age: int, sex: str) -> 
         "age": age,
         "sex_at_birth": sex,
         "insurance": "medicaid",
+        # Fictional homes around the demo directory's town (directory/demo.py).
+        "location": {"lat": 39.78 + (age % 7) * 0.004, "lon": -89.65 - (age % 5) * 0.004},
     }
     if situation.get("pregnant") and sex == "female":
         person["pregnant"] = True

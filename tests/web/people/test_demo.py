@@ -98,3 +98,14 @@ def _get_when_up(url: str, deadline_s: float = 30) -> str:
         except OSError:
             time.sleep(0.05)
     raise AssertionError("the server did not answer within the deadline")
+
+
+def test_demo_data_has_a_directory_near_the_people_and_a_referral_under_consent(db):
+    from trellis.directory import matching
+    from trellis.referrals.models import Referral
+
+    demo.load()
+    referral = Referral.objects.get()
+    assert referral.consent.recipient_organization == referral.service.organization
+    matched = [p for p in Person.objects.all() if matching.for_person(p).matches]
+    assert matched, "someone's housing or other community need matches a demo service"
