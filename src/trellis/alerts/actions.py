@@ -22,22 +22,32 @@ def raise_alert(
         return existing
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                person=person,
-                kind=kind,
-                severity=severity,
-                reasons="\n".join(reasons),
-                event_key=event_key,
+            alert = new_alert(
+                person, kind=kind, severity=severity, reasons=reasons, event_key=event_key
             )
-            audit.record(
-                by,
-                "create",
-                alert,
-                detail={"person": str(person.public_id), "kind": kind, "severity": severity},
-            )
+            alert.save(force_insert=True)
+            audit.record(by, "create", alert, detail=created_detail(alert))
     except IntegrityError:  # raised concurrently by another request for the same event
         return Alert.objects.get(person=person, event_key=event_key)
     return alert
+
+
+def new_alert(
+    person: Person, *, kind: str, severity: str, reasons: list[str], event_key: str
+) -> Alert:
+    """The alert row `raise_alert` stores, not saved yet (the nightly run stores many at once)."""
+    return Alert(
+        person=person,
+        kind=kind,
+        severity=severity,
+        reasons="\n".join(reasons),
+        event_key=event_key,
+    )
+
+
+def created_detail(alert: Alert) -> dict[str, object]:
+    """What the audit entry of a new alert says about it: no reasons, which may name findings."""
+    return {"person": str(alert.person.public_id), "kind": alert.kind, "severity": alert.severity}
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@ stepped care, and let a clinician accept or reject a proposal. Every write is au
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from trellis.recovery.models import CheckIn, Goal, GoalStatus
 
 HISTORY_DAYS = 90  # check-ins read for an evaluation: the look-back and the weeks before it
 ACTIVE = ("recommended", "consider")
+TAKEN = "The re-assessment was taken; nothing more is due."  # resolves a met deadline
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,16 @@ def history(person: Person, *, today: date) -> History:
         for c in CheckIn.objects.filter(person=person, day__gte=since).order_by("day")
     ]
     measures = [measure(s) for s in scores(person)]
-    last_taken: dict[str, date] = {}
-    for m in measures:
-        last_taken[m.instrument] = max(m.taken_on, last_taken.get(m.instrument, m.taken_on))
     plan = Plan.objects.filter(person=person).current()
-    return History(checkins, measures, goal_states(person, plan), plan, last_taken)
+    return History(checkins, measures, goal_states(person, plan), plan, last_taken(measures))
+
+
+def last_taken(measures: Iterable[core.Measure]) -> dict[str, date]:
+    """When each instrument was last taken."""
+    last: dict[str, date] = {}
+    for m in measures:
+        last[m.instrument] = max(m.taken_on, last.get(m.instrument, m.taken_on))
+    return last
 
 
 def scores(person: Person) -> list[Score]:
@@ -63,39 +70,60 @@ def scores(person: Person) -> list[Score]:
 def measure(score: Score) -> core.Measure:
     """The score as a measure. Its suicide flags are left out: storing the score already raised
     the urgent alert for it, in the same request (assessments.actions)."""
-    return core.Measure(
-        score.instrument,
-        timezone.localdate(score.taken_at),
-        score.total,
-        dict(score.subscales or {}),
-    )
+    return as_measure(score.instrument, score.taken_at, score.total, score.subscales)
+
+
+def as_measure(
+    instrument: str, taken_at: datetime, total: int | None, subscales: Mapping[str, int] | None
+) -> core.Measure:
+    """A score's columns as a measure (see `measure`)."""
+    return core.Measure(instrument, timezone.localdate(taken_at), total, dict(subscales or {}))
 
 
 def goal_states(person: Person, plan: Plan | None) -> list[core.GoalState]:
     """The person's active goals with their latest progress and the progress when the plan began."""
     started = plan.created if plan is not None else None
-    states = []
-    for goal in Goal.objects.filter(person=person, status=GoalStatus.ACTIVE).prefetch_related(
-        "progress"
-    ):
-        states.append(
-            core.GoalState(
-                str(goal.public_id),
-                goal.due,
-                latest_percent(goal),
-                latest_percent(goal, until=started) if started is not None else None,
-            )
+    return [
+        goal_state(str(goal.public_id), goal.due, _marks(goal), started)
+        for goal in Goal.objects.filter(person=person, status=GoalStatus.ACTIVE).prefetch_related(
+            "progress"
         )
-    return states
+    ]
+
+
+class Mark(NamedTuple):
+    """One recorded progress of a goal."""
+
+    on: date
+    created: datetime
+    percent: int
+
+
+def goal_state(
+    goal_id: str, due: date, marks: Sequence[Mark], started: datetime | None
+) -> core.GoalState:
+    """The goal with its latest progress and its progress when the plan began (`started`)."""
+    at_start = latest_mark(marks, until=started) if started is not None else None
+    return core.GoalState(goal_id, due, latest_mark(marks), at_start)
 
 
 def latest_percent(goal: Goal, *, until: datetime | None = None) -> int | None:
     """The goal's latest recorded progress, or the latest recorded by `until` (from prefetched
     progress rows); None when there is none."""
-    marks = sorted(goal.progress.all(), key=lambda p: (p.on, p.created))
+    return latest_mark(_marks(goal), until=until)
+
+
+def latest_mark(marks: Sequence[Mark], *, until: datetime | None = None) -> int | None:
+    """`latest_percent` over marks in the progress rows' own order (newest day first): the
+    sort is stable, so that order decides between marks of the same day and time."""
+    ordered = sorted(marks, key=lambda m: (m.on, m.created))
     if until is not None:
-        marks = [p for p in marks if p.created <= until]
-    return marks[-1].percent if marks else None
+        ordered = [m for m in ordered if m.created <= until]
+    return ordered[-1].percent if ordered else None
+
+
+def _marks(goal: Goal) -> list[Mark]:
+    return [Mark(p.on, p.created, p.percent) for p in goal.progress.all()]
 
 
 def evaluate(person: Person, *, today: date | None = None, by: Any = None) -> list[Alert]:
@@ -106,7 +134,17 @@ def evaluate(person: Person, *, today: date | None = None, by: Any = None) -> li
     """
     today = today or timezone.localdate()
     seen = history(person, today=today)
-    found = core.signals(
+    found = signals(seen, today=today)
+    alerts = [_raise(person, signal, by) for signal in found]
+    _close_met_deadlines(person, {s.event_key for s in found}, by)
+    if seen.plan is not None:
+        propose(person, seen, today=today, by=by)
+    return alerts
+
+
+def signals(seen: History, *, today: date) -> list[core.Signal]:
+    """Every signal the person's history raises (core.monitoring.signals)."""
+    return core.signals(
         checkins=seen.checkins,
         measures=seen.measures,
         goals=seen.goals,
@@ -114,11 +152,6 @@ def evaluate(person: Person, *, today: date | None = None, by: Any = None) -> li
         last_taken=seen.last_taken,
         today=today,
     )
-    alerts = [_raise(person, signal, by) for signal in found]
-    _close_met_deadlines(person, {s.event_key for s in found}, by)
-    if seen.plan is not None:
-        propose(person, seen, today=today, by=by)
-    return alerts
 
 
 def _close_met_deadlines(person: Person, current: set[str], by: Any) -> None:
@@ -127,7 +160,7 @@ def _close_met_deadlines(person: Person, current: set[str], by: Any) -> None:
         person=person, kind=core.SignalKind.OVERDUE_REASSESSMENT
     ).unresolved():
         if alert.event_key not in current:
-            resolve_alert(alert, by=by, note="The re-assessment was taken; nothing more is due.")
+            resolve_alert(alert, by=by, note=TAKEN)
 
 
 def on_checkin(row: CheckIn, *, by: Any) -> list[Alert]:
@@ -169,11 +202,18 @@ def schedule(person: Person, *, today: date | None = None) -> list[core.Due]:
 
 
 def progress(person: Person, seen: History, *, today: date) -> stepped_care.Progress:
+    open_kinds = Alert.objects.filter(person=person).unresolved().values_list("kind", flat=True)
+    return progress_with(seen, open_kinds, today=today)
+
+
+def progress_with(
+    seen: History, open_kinds: Iterable[str], *, today: date
+) -> stepped_care.Progress:
+    """The person's progress, given the kinds of their unresolved alerts."""
     assert seen.plan is not None
     document = seen.plan.document
     interventions = document.get("interventions") or []
     month = [c for c in seen.checkins if c.day > today - timedelta(days=30)]
-    open_kinds = Alert.objects.filter(person=person).unresolved().values_list("kind", flat=True)
     return stepped_care.Progress(
         today=today,
         plan_started_on=timezone.localdate(seen.plan.created),
@@ -244,15 +284,19 @@ def _band(m: core.Measure, scale: str) -> str | None:
 def propose(person: Person, seen: History, *, today: date, by: Any) -> list[Proposal]:
     """File the proposals the stepped-care rules make now (one per rule and plan version)."""
     assert seen.plan is not None
+    made = proposals(seen, progress(person, seen, today=today))
+    return [_file(person, seen.plan, p, by) for p in made]
+
+
+def proposals(seen: History, now: stepped_care.Progress) -> list[stepped_care.Proposal]:
+    """What the stepped-care rules propose for the person's progress `now`."""
+    assert seen.plan is not None
     contraindicated = tuple(
         i["code"]
         for i in seen.plan.document.get("interventions") or []
         if i.get("status") == "contraindicated"
     )
-    made = stepped_care.propose(
-        progress(person, seen, today=today), contraindicated=contraindicated
-    )
-    return [_file(person, seen.plan, p, by) for p in made]
+    return stepped_care.propose(now, contraindicated=contraindicated)
 
 
 def _file(person: Person, plan: Plan, proposal: stepped_care.Proposal, by: Any) -> Proposal:
@@ -261,26 +305,29 @@ def _file(person: Person, plan: Plan, proposal: stepped_care.Proposal, by: Any) 
         return existing
     try:
         with transaction.atomic():
-            row = Proposal.objects.create(
-                person=person,
-                plan=plan,
-                rule_id=proposal.rule_id,
-                key=proposal.key,
-                changes=[
-                    {"action": c.action, "code": c.code, "level": c.level} for c in proposal.changes
-                ],
-                reasons=list(proposal.reasons),
-                source=proposal.source,
-            )
-            audit.record(
-                by,
-                "create",
-                row,
-                detail={"person": str(person.public_id), "rule": proposal.rule_id},
-            )
+            row = new_proposal(person, plan, proposal)
+            row.save(force_insert=True)
+            audit.record(by, "create", row, detail=filed_detail(row))
     except IntegrityError:  # filed at the same moment by another evaluation
         return Proposal.objects.get(person=person, key=proposal.key)
     return row
+
+
+def new_proposal(person: Person, plan: Plan, proposal: stepped_care.Proposal) -> Proposal:
+    """The proposal row `propose` files, not saved yet (the nightly run files many at once)."""
+    return Proposal(
+        person=person,
+        plan=plan,
+        rule_id=proposal.rule_id,
+        key=proposal.key,
+        changes=[{"action": c.action, "code": c.code, "level": c.level} for c in proposal.changes],
+        reasons=list(proposal.reasons),
+        source=proposal.source,
+    )
+
+
+def filed_detail(row: Proposal) -> dict[str, object]:
+    return {"person": str(row.person.public_id), "rule": row.rule_id}
 
 
 def as_core(row: Proposal) -> stepped_care.Proposal:

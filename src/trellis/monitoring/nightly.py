@@ -2,9 +2,10 @@
 
 The database finds, in one set-based query, the people with an event that has no alert yet, by
 the rules of knowledge/monitoring.yaml written as SQL. The query only chooses whom to look at
-and errs towards more: the people it finds go through the per-person evaluation
-(`actions.evaluate`), which decides with core/monitoring.py and raises the alerts. Their ids are
-streamed in batches, so memory does not grow with the number of people.
+and errs towards more: the people it finds are evaluated a batch at a time
+(`batch.evaluate_many`) exactly as `actions.evaluate` evaluates one person: core/monitoring.py
+decides, and the alerts are raised and audited. Their ids are streamed in batches, so memory does
+not grow with the number of people.
 """
 
 # ruff: noqa: S608 - the SQL is assembled from table names and from the rules' ids
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 import re
 from collections.abc import Iterator
@@ -33,51 +33,42 @@ from trellis.core import monitoring as core
 from trellis.core.errors import InvalidInput
 from trellis.core.reliable_change import TOTAL
 from trellis.knowledge.monitoring import rules as monitoring_rules
-from trellis.monitoring import actions
+from trellis.monitoring import actions, batch
 from trellis.monitoring.models import Schedule
 from trellis.people.models import Person
 from trellis.plans.models import Plan
 from trellis.recovery.models import CheckIn, Goal, GoalProgress, GoalStatus
 
-log = logging.getLogger(__name__)
 CODE = re.compile(r"[a-z0-9_]+")  # instrument and scale ids, written into the SQL as literals
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     checked: int  # people in the database
-    candidates: int  # people it found something new for, evaluated one by one
+    candidates: int  # people it found something new for, and evaluated
     raised: int  # alerts raised tonight
     failed: int = 0  # evaluations that failed (logged); everyone else was still evaluated
     schedules: int = 0  # plan versions read into their Schedule row
 
 
-def evaluate_everyone(today: date, *, batch_size: int = 1000, by: Any = None) -> Summary:
+def evaluate_everyone(today: date, *, batch_size: int = 50, by: Any = None) -> Summary:
     """Raise tonight's alerts for everyone: the alerts `actions.evaluate` raises, person by
-    person, evaluated only for the people the database finds something new for."""
-    schedules = refresh_schedules(batch_size=batch_size)
+    person, evaluated only for the people the database finds something new for.
+
+    They are evaluated `batch_size` at a time, their histories held in memory together: a few
+    queries per batch, and the memory of `batch_size` histories whatever the number of people.
+    """
+    schedules = refresh_schedules()
     candidates = raised = failed = 0
     for rows in _batches(stream(candidates_sql(), today, batch_size), batch_size):
-        new, errors = _evaluate([pk for (pk,) in rows], today, by)
+        new, errors = batch.evaluate_many([pk for (pk,) in rows], today=today, by=by)
         candidates, raised, failed = candidates + len(rows), raised + new, failed + errors
     return Summary(Person.objects.count(), candidates, raised, failed, schedules)
 
 
-def _evaluate(ids: list[int], today: date, by: Any) -> tuple[int, int]:
-    alerts = Alert.objects.filter(person_id__in=ids)
-    before, failed = alerts.count(), 0
-    for person in Person.objects.filter(pk__in=ids).order_by("pk"):
-        try:
-            actions.evaluate(person, today=today, by=by)
-        except Exception:  # one person's bad record must not stop everyone else's night
-            log.exception("nightly evaluation failed for person %s", person.public_id)
-            failed += 1
-    return alerts.count() - before, failed
-
-
 def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(rows, size)):
-        yield batch
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 # Schedules ------------------------------------------------------------------------------------

@@ -100,3 +100,17 @@ def test_each_entry_says_who_in_which_role_did_what_to_which_record(chain, pat):
         entry.previous == "0" * 64
         or entry.previous == AuditEvent.objects.get(seq=entry.seq - 1).hash
     )
+
+
+def test_entries_written_together_chain_exactly_as_entries_written_one_by_one(pat, dana):
+    from trellis.people.models import Person
+
+    audit.record(dana.user, "read", pat.person)
+    audit.record_many(dana.user, "create", [(pat.person, {"n": 1}), (pat.person, {"n": 2})])
+    audit.record(dana.user, "read", pat.person)
+    events = list(AuditEvent.objects.order_by("seq"))[-4:]
+    assert [e.action for e in events] == ["read", "create", "create", "read"]
+    assert [e.detail for e in events[1:3]] == [{"n": 1}, {"n": 2}]
+    assert events[1].object_type == type(pat.person).__name__ == Person.__name__
+    assert all(later.previous == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert audit.verify() is None

@@ -13,9 +13,11 @@ from django.utils import timezone
 from tests.web.monitoring.conftest import checkin_row
 from trellis.alerts.models import Alert
 from trellis.assessments.models import Score
+from trellis.audit import log as audit
+from trellis.audit.models import AuditEvent
 from trellis.knowledge.monitoring import rules as monitoring_rules
-from trellis.monitoring import actions, nightly
-from trellis.monitoring.models import Schedule
+from trellis.monitoring import actions, batch, nightly
+from trellis.monitoring.models import Proposal, Schedule
 from trellis.people.models import Person
 from trellis.plans.models import Plan
 from trellis.recovery.models import CheckIn, Goal, GoalProgress
@@ -224,15 +226,125 @@ def random_history(who: Person, rng: random.Random, by) -> None:
             Plan.objects.filter(pk=plan.pk).update(created=timezone.now() - timedelta(days=40))
 
 
+def stored() -> tuple[list, ...]:
+    """The alerts, the proposals and the audit entries about them, each named by what it is
+    about (public ids differ from one run to the next)."""
+    names = {str(a.public_id): (a.person_id, a.event_key) for a in Alert.objects.all()}
+    names |= {str(p.public_id): (p.person_id, p.key) for p in Proposal.objects.all()}
+    proposals = sorted(
+        (p.person_id, p.plan_id, p.rule_id, p.key, p.changes, p.reasons, p.source, p.status)
+        for p in Proposal.objects.all()
+    )
+    entries = sorted(
+        (
+            e.action,
+            e.object_type,
+            names[e.object_id],
+            sorted(e.detail.items()),
+            e.actor_id,
+            e.actor_username,
+            e.actor_role,
+            e.outcome,
+            e.purpose,
+            e.ip,
+        )
+        for e in AuditEvent.objects.filter(object_type__in=["Alert", "Proposal"])
+    )
+    return alerts(), proposals, entries
+
+
+def stored_one_by_one(people: list[Person], today: date, by) -> tuple[list, ...]:
+    """What `actions.evaluate` stores when run for each of `people`, then undone."""
+    with transaction.atomic():
+        for each in people:
+            actions.evaluate(each, today=today, by=by)
+        found = stored()
+        transaction.set_rollback(True)
+    return found
+
+
+def test_batches_store_the_alerts_proposals_and_audit_entries_that_each_person_stores(
+    caseload, program, dana
+):
+    rng = random.Random(4)
+    for i in range(12):
+        random_history(person(program, f"r{i}"), rng, dana.user)
+    planned(slow := person(program, "not_responding"), dana.user, interventions=DEPRESSION)
+    scored(slow, "phq9", 16, 61, dana.user)
+    scored(slow, "phq9", 17, 1, dana.user)
+    daily(slow, 40, 5)
+    today = timezone.localdate()
+    nightly.refresh_schedules()
+    # The nightly evaluation looks only at the people with something new (a missed day, here).
+    found = [pk for (pk,) in nightly.stream(nightly.candidates_sql(), today)]
+    expected = stored_one_by_one(list(Person.objects.filter(pk__in=found)), today, dana.user)
+
+    nightly.evaluate_everyone(today, batch_size=4, by=dana.user)
+
+    raised, proposals, entries = stored()
+    assert (raised, proposals, entries) == expected
+    assert {p[2] for p in proposals} >= {"depression_not_responding"}
+    assert any(resolved for *_, resolved in raised)
+    assert [e[0] for e in entries].count("resolve") == 1
+    assert audit.verify() is None
+
+
+def test_a_batch_with_an_alert_raised_since_it_was_read_is_evaluated_one_by_one(
+    caseload, monkeypatch, caplog
+):
+    today = timezone.localdate()
+    expected = evaluated_one_by_one(today)
+    before = Alert.objects.count()
+    reference = batch._known
+
+    def and_then_a_request(ids):
+        known = reference(ids)
+        # The self-harm alert is raised by a request after the batch read the alerts raised.
+        actions.on_checkin(
+            CheckIn.objects.get(person=caseload["self_harm"], self_harm=True), by=None
+        )
+        return known
+
+    monkeypatch.setattr(batch, "_known", and_then_a_request)
+
+    summary = nightly.evaluate_everyone(today, batch_size=1000)
+
+    assert "nightly batch of 13 people evaluated one by one" in caplog.text
+    assert alerts() == expected
+    assert (summary.raised + 1, summary.failed) == (Alert.objects.count() - before, 0)
+    # The request's alert and tonight's, each audited once: nothing of the undone batch stays.
+    assert AuditEvent.objects.filter(action="create", object_type="Alert").count() == (
+        summary.raised + 1
+    )
+    assert audit.verify() is None
+
+
+def test_a_person_whose_proposals_fail_still_gets_their_alerts(caseload, monkeypatch, caplog):
+    reference = actions.proposals
+
+    def failing(seen, now):
+        if seen.plan.person.given_name == "overdue":
+            raise RuntimeError("a broken plan")
+        return reference(seen, now)
+
+    monkeypatch.setattr(actions, "proposals", failing)
+
+    summary = nightly.evaluate_everyone(timezone.localdate())
+
+    assert summary.failed == 1
+    assert Alert.objects.filter(person=caseload["overdue"], kind="overdue_reassessment").exists()
+    assert f"nightly evaluation failed for person {caseload['overdue'].public_id}" in caplog.text
+
+
 def test_it_evaluates_only_the_people_with_something_new_to_raise(caseload, monkeypatch):
     evaluated = []
-    reference = actions.evaluate
+    reference = batch.decide
 
-    def counting(who, **kwargs):
+    def counting(who, *args, **kwargs):
         evaluated.append(who.given_name)
-        return reference(who, **kwargs)
+        return reference(who, *args, **kwargs)
 
-    monkeypatch.setattr(actions, "evaluate", counting)
+    monkeypatch.setattr(batch, "decide", counting)
 
     summary = nightly.evaluate_everyone(timezone.localdate())
 
@@ -316,14 +428,14 @@ def test_the_schedules_are_read_again_under_new_rules(caseload):
 def test_one_failing_evaluation_is_logged_and_everyone_else_is_still_evaluated(
     caseload, monkeypatch, caplog
 ):
-    reference = actions.evaluate
+    reference = batch.decide
 
-    def failing(who, **kwargs):
+    def failing(who, *args, **kwargs):
         if who.given_name == "craving":
             raise RuntimeError("a broken record")
-        return reference(who, **kwargs)
+        return reference(who, *args, **kwargs)
 
-    monkeypatch.setattr(actions, "evaluate", failing)
+    monkeypatch.setattr(batch, "decide", failing)
 
     summary = nightly.evaluate_everyone(timezone.localdate())
 
