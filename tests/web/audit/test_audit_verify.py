@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.db import connection
 
@@ -112,5 +114,5 @@ def test_entries_written_together_chain_exactly_as_entries_written_one_by_one(pa
     assert [e.action for e in events] == ["read", "create", "create", "read"]
     assert [e.detail for e in events[1:3]] == [{"n": 1}, {"n": 2}]
     assert events[1].object_type == type(pat.person).__name__ == Person.__name__
-    assert all(later.previous == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.previous == earlier.hash for earlier, later in pairwise(events))
     assert audit.verify() is None
