@@ -1,3 +1,8 @@
 """The benchmark groups. Each module imported here registers its figures."""
 
-from trellis.bench import assessment_bench, audit_bench, monitoring_bench  # noqa: F401
+from trellis.bench import (  # noqa: F401
+    assessment_bench,
+    audit_bench,
+    directory_bench,
+    monitoring_bench,
+)

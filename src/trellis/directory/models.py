@@ -22,6 +22,8 @@ class Curated(models.Model):
 
     hsds_id = models.CharField(max_length=250, unique=True)
     record = models.JSONField()  # the HSDS 3.0 record as imported or last edited
+    # The HSDS records it owns (phones, schedules, languages …), by kind: {"phones": [...]}.
+    parts = models.JSONField(default=dict)
     digest = models.CharField(
         max_length=64
     )  # SHA-256 of `record`: an unchanged re-import is skipped
@@ -93,15 +95,33 @@ class Service(Curated):
 
 
 class ServiceAtLocation(models.Model):
+    """Where a service is delivered. `derived` marks a pairing Trellis made for an HSDS 1.1
+    source that lists no service_at_location (the service at its organisation's locations):
+    searchable, but not exported as if the source had said it."""
+
     hsds_id = models.CharField(max_length=250, unique=True)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services")
     record = models.JSONField(default=dict)
+    parts = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64, default="")
+    derived = models.BooleanField(default=False)
     schedules = models.JSONField(default=list)  # the location's and this pairing's schedules
     accessible = models.BooleanField(default=False)  # the location lists accessibility
 
     def __str__(self) -> str:
         return self.hsds_id
+
+
+class Term(models.Model):
+    """A taxonomy term as the source gave it (AIRS/211, Open Eligibility, its own)."""
+
+    hsds_id = models.CharField(max_length=250, unique=True)
+    record = models.JSONField()
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.record.get("name") or self.hsds_id)
 
 
 class Listing(models.Model):
