@@ -8,19 +8,19 @@ that need the whole record (language, cost, eligibility, open now, accessibility
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 
 from trellis.core import geo
 from trellis.core.errors import InvalidInput
 from trellis.core.opening_hours import is_open
 from trellis.directory.categories import community
-from trellis.directory.models import Listing, ServiceAtLocation
 from trellis.directory.schedules import as_schedules
 
 COSTS = ("free", "sliding_scale", "insurance")
@@ -92,17 +92,9 @@ class Hit:
 
 
 def search(query: Query) -> list[Hit]:
-    near = _within(query)
-    if not near:
-        return []
-    rows = (
-        ServiceAtLocation.objects.filter(pk__in=near)
-        .select_related("service__organization", "location")
-        .filter(service__closed_at__isnull=True, service__status="active")
-    )
     hits: dict[str, Hit] = {}
-    for at in rows:
-        hit = _hit(at, near[at.pk], query)
+    for place in _candidates(query):
+        hit = _hit(place, query)
         if hit is None:
             continue
         kept = hits.get(hit.service_id)
@@ -112,80 +104,143 @@ def search(query: Query) -> list[Hit]:
     return ordered[: query.limit]
 
 
-def _within(query: Query) -> dict[int, float]:
-    """ServiceAtLocation id → distance, for the listings inside the search circle."""
+# One statement, the same on SQLite and PostgreSQL: the listings in the bounding box (an index
+# range on category and latitude), joined to what a hit shows. Written out rather than built
+# by the ORM because at national scale building the query costs more than running it.
+COLUMNS = (
+    "l.at_id",
+    "l.latitude",
+    "l.longitude",
+    "s.hsds_id",
+    "s.name",
+    "o.name",
+    "s.categories",
+    "s.languages",
+    "s.phone",
+    "s.url",
+    "s.schedules",
+    "a.schedules",
+    "a.accessible",
+    "p.hsds_id",
+    "p.name",
+    "p.address",
+    *(f"s.{name}" for name in FACTS),
+)
+FROM = (
+    "FROM directory_listing l "
+    "JOIN directory_serviceatlocation a ON a.id = l.at_id "
+    "JOIN directory_service s ON s.id = a.service_id "
+    "JOIN directory_organization o ON o.id = s.organization_id "
+    "JOIN directory_location p ON p.id = a.location_id "
+    "WHERE l.latitude BETWEEN %s AND %s AND s.closed_at IS NULL AND s.status = 'active'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One candidate row: a service at a place inside the search circle."""
+
+    at_id: int
+    km: float
+    values: tuple[Any, ...]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[INDEX[name]]
+
+
+INDEX = {column: i for i, column in enumerate(COLUMNS)}
+
+
+def _candidates(query: Query) -> list[Place]:
     center = geo.Point(query.lat, query.lon)
     box = geo.bounding_box(center, query.radius_km)
-    lon_ranges = Q()
-    for low, high in box.lon_ranges:
-        lon_ranges |= Q(longitude__gte=low, longitude__lte=high)
-    rows = Listing.objects.filter(lon_ranges, latitude__gte=box.south, latitude__lte=box.north)
+    sql = "SELECT " + ", ".join(COLUMNS) + " " + FROM
+    params: list[Any] = [box.south, box.north]
+    ranges = " OR ".join("l.longitude BETWEEN %s AND %s" for _ in box.lon_ranges)
+    sql += f" AND ({ranges})"
+    params += [edge for pair in box.lon_ranges for edge in pair]
     if query.category:
-        rows = rows.filter(category=query.category)
-    found: dict[int, float] = {}
-    for at_id, lat, lon in rows.values_list("at_id", "latitude", "longitude").iterator(2000):
-        km = geo.distance_km(center, geo.Point(lat, lon))
-        if km <= query.radius_km:
-            found[at_id] = km
-    return found
+        sql += " AND l.category = %s"
+        params.append(query.category)
+    found: dict[int, Place] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for values in cursor.fetchall():
+            km = geo.distance_km(center, geo.Point(values[1], values[2]))
+            if km <= query.radius_km and values[0] not in found:
+                found[values[0]] = Place(values[0], km, values)
+    return list(found.values())
 
 
-def _hit(at: ServiceAtLocation, km: float, query: Query) -> Hit | None:
-    service, place = at.service, at.location
-    if not _fits(service, at, query):
+def _hit(place: Place, query: Query) -> Hit | None:
+    facts = {name: place[f"s.{name}"] for name in FACTS}
+    languages = _json(place["s.languages"])
+    if not _fits(facts, languages, bool(place["a.accessible"]), query):
         return None
-    open_now = _open(at, service, query.open_at)
+    open_now = _open(place, query.open_at)
     if query.open_at is not None and open_now is not True:
         return None
     return Hit(
-        service_id=service.hsds_id,
-        name=service.name,
-        organization=service.organization.name,
-        categories=list(service.categories),
-        distance_km=round(km, 3),
+        service_id=place["s.hsds_id"],
+        name=place["s.name"],
+        organization=place["o.name"],
+        categories=_json(place["s.categories"]),
+        distance_km=round(place.km, 3),
         location={
-            "id": place.hsds_id,
-            "name": place.name,
-            "address": place.address,
-            "lat": place.latitude,
-            "lon": place.longitude,
+            "id": place["p.hsds_id"],
+            "name": place["p.name"],
+            "address": place["p.address"],
+            "lat": place["l.latitude"],
+            "lon": place["l.longitude"],
         },
-        languages=list(service.languages),
-        phone=service.phone,
-        url=service.url,
+        languages=languages,
+        phone=place["s.phone"],
+        url=place["s.url"],
         open_now=open_now,
-        facts={name: getattr(service, name) for name in FACTS},
+        facts={
+            name: bool(v) if isinstance(v, int) and name in BOOLEANS else v
+            for name, v in facts.items()
+        },
     )
 
 
-def _fits(service: Any, at: ServiceAtLocation, query: Query) -> bool:
-    if query.language and query.language not in service.languages:
+BOOLEANS = frozenset(
+    {"free", "sliding_scale", "insurance", "faith_based", "peer_led", "veterans_only"}
+)
+
+
+def _json(value: Any) -> Any:
+    """JSON columns come back as text from SQLite and as values from PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _fits(facts: dict[str, Any], languages: list[str], accessible: bool, query: Query) -> bool:
+    if query.language and query.language not in languages:
         return False  # asked for a language: a service that does not list it is left out
-    if query.cost and not any(getattr(service, kind) for kind in query.cost):
+    if query.cost and not any(facts[kind] for kind in query.cost):
         return False
-    if query.accessible and not at.accessible:
+    if query.accessible and not accessible:
         return False
-    return _eligible(service, query)
+    return _eligible(facts, query)
 
 
-def _eligible(service: Any, query: Query) -> bool:
+def _eligible(facts: dict[str, Any], query: Query) -> bool:
     if query.age is not None:
-        if service.minimum_age is not None and query.age < service.minimum_age:
+        low, high = facts["minimum_age"], facts["maximum_age"]
+        if (low is not None and query.age < low) or (high is not None and query.age > high):
             return False
-        if service.maximum_age is not None and query.age > service.maximum_age:
-            return False
-    if query.sex and service.sex and service.sex != query.sex:
+    if query.sex and facts["sex"] and facts["sex"] != query.sex:
         return False
-    return not (service.veterans_only and query.veteran is False)
+    return not (facts["veterans_only"] and query.veteran is False)
 
 
-def _open(at: ServiceAtLocation, service: Any, when: datetime | None) -> bool | None:
+def _open(place: Place, when: datetime | None) -> bool | None:
     """Open at `when` by the pairing's or location's hours, else the service's; None when the
     directory gives no hours (unknown, neither open nor closed)."""
     if when is None:
         return None
-    schedules = as_schedules(at.schedules or service.schedules)
-    return is_open(schedules, when, directory_zone())
+    rows = _json(place["a.schedules"]) or _json(place["s.schedules"])
+    return is_open(as_schedules(rows), when, directory_zone())
 
 
 def directory_zone() -> ZoneInfo:
