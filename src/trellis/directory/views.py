@@ -29,7 +29,11 @@ PAGE = 50
 
 def search(request: HttpRequest) -> HttpResponse:
     """Search by distance from a point and the filters a person or navigator needs."""
-    form = SearchForm(request.GET or None)
+    # Without a point there is nothing to search from yet: show the form, keeping the category.
+    bound = "lat" in request.GET or "lon" in request.GET
+    form = SearchForm(
+        request.GET if bound else None, initial={"category": request.GET.get("category", "")}
+    )
     hits: list[Any] = []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -88,10 +88,13 @@ def test_unknown_topic_and_module_ids_are_missing(signed_in):
     assert signed_in.get("/family/craft/no-such-module/").status_code == 404
 
 
-def test_support_groups_say_they_are_a_curated_list_and_give_the_helpline(signed_in):
+def test_support_groups_give_the_national_groups_the_helpline_and_the_directory_near_you(
+    signed_in,
+):
     page = signed_in.get("/family/support-groups/").text
 
-    assert "A curated list until the community directory exists." in page
+    assert "search the community directory for mutual-help groups near you" in page
+    assert "/services/?category=com.mutual_help" in page
     for name in ("Al-Anon", "Nar-Anon", "Families Anonymous", "SMART Recovery", "Learn to Cope"):
         assert name in page
     assert 'href="tel:1-800-662-4357"' in page
