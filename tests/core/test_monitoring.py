@@ -26,7 +26,7 @@ from trellis.core.monitoring import (
     signals,
 )
 from trellis.core.planning import generate
-from trellis.core.reliable_change import Reliability
+from trellis.core.reliable_change import Reliability, reliable_change
 from trellis.knowledge import placement_rules, plan_rules
 from trellis.knowledge.interventions import knowledge_base
 from trellis.knowledge.monitoring import PATH, MonitoringError, load, rules
@@ -550,7 +550,14 @@ def test_the_shipped_rules_cite_a_source_for_every_figure_and_schedule():
     shipped = rules()
 
     assert shipped.threshold == 1.96
-    assert set(shipped.reliabilities) == {("phq9", "total"), ("gad7", "total")}
+    assert set(shipped.reliabilities) == {
+        ("phq9", "total"),
+        ("gad7", "total"),
+        ("bam", "alcohol_days"),
+        ("bam", "drug_days"),
+        ("bam", "psych_days"),
+    }
+    assert shipped.items("bam") == {"alcohol_days": 4, "drug_days": 6, "psych_days": 3}
     assert all(len(r.sources) >= 1 for r in shipped.reliabilities.values())
     assert [(e.instrument, e.every_days) for e in shipped.schedule] == [
         ("phq9", 14),
@@ -677,3 +684,21 @@ def test_a_bad_rules_file_fails_loudly_naming_the_entry_and_the_reason(tmp_path,
 def test_an_unchanged_copy_of_the_rules_file_loads_the_same_rules(tmp_path):
     """The failures above come from each change alone, not from copying the file."""
     assert load(broken(tmp_path, lambda data: None)) == rules()
+
+
+def test_a_bam_day_item_reliable_change_is_the_published_figures_worked_by_hand():
+    # Cacciola 2013: days of alcohol use SD 9.63 (Table 1), test-retest ICC 0.88 (Table 4).
+    # S_diff = 9.63 * sqrt(2 * 0.12) = 4.7177; 10 days more: 2.12 (reliable); 9: 1.91 (not).
+    ten = reliable_change("bam", 0, 10, scale="alcohol_days")
+    nine = reliable_change("bam", 0, 9, scale="alcohol_days")
+    assert round(ten.s_diff, 4) == 4.7177
+    assert (ten.direction.value, round(ten.index, 2)) == ("worsened", 2.12)
+    assert (nine.direction.value, round(nine.index, 2)) == ("no reliable change", 1.91)
+
+
+def test_an_item_figure_must_name_an_item_of_the_instrument_under_a_new_scale(tmp_path):
+    text = PATH.read_text()
+    broken = text.replace("item: 4 ", "item: 40 ")
+    (tmp_path / "monitoring.yaml").write_text(broken)
+    with pytest.raises(MonitoringError, match="item must be an item number of bam"):
+        load(tmp_path / "monitoring.yaml")

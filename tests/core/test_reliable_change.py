@@ -105,7 +105,7 @@ def test_bam_subscales_have_no_reliable_change_until_their_figures_are_published
         reliable_change("bam", 10, 40, scale="use")
 
     assert str(error.value) == (
-        "bam use must be a scale with published reliable-change figures: gad7 total, phq9 total"
+        "bam use must be a scale with published reliable-change figures: bam alcohol_days, bam drug_days, bam psych_days, gad7 total, phq9 total"
     )
     assert rules().directions[("bam", "protective")] == "down"
 

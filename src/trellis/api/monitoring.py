@@ -22,6 +22,7 @@ from trellis.assessments.models import Score, ScoreSource
 from trellis.audit import log as audit
 from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
+from trellis.knowledge.monitoring import rules
 from trellis.monitoring import actions
 from trellis.monitoring.access import access_proposal
 from trellis.monitoring.models import Proposal
@@ -94,9 +95,16 @@ def measure_out(score: Score) -> dict[str, Any]:
         "taken_at": score.taken_at,
         "total": score.total,
         "band": score.band or None,
-        "subscales": score.subscales,
+        "subscales": _declared(score),
         "flags": list((score.result or {}).get("flags") or []),
     }
+
+
+def _declared(score: Score) -> dict[str, int] | None:
+    """The instrument's own subscales (the items kept beside them for monitoring left out)."""
+    kept = rules().items(score.instrument)
+    scales = {k: v for k, v in (score.subscales or {}).items() if k not in kept}
+    return scales or None
 
 
 def proposal_out(row: Proposal) -> dict[str, Any]:

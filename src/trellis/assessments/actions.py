@@ -3,6 +3,7 @@ placement overrides, and self-reported questionnaires. Clinical meaning lives in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -159,6 +160,19 @@ def override_placement(intake: Intake, *, level: str, reason: str, by: Any) -> P
 
 
 @transaction.atomic
+def _scales(instrument_id: str, subscales: Any, responses: Sequence[Any]) -> dict[str, Any] | None:
+    """The subscales, and the single items that have their own reliable-change figures
+    (knowledge/monitoring.yaml, e.g. the BAM's days of alcohol use), kept for monitoring."""
+    from trellis.knowledge.monitoring import rules
+
+    scales = dict(subscales or {})
+    for scale, item in rules().items(instrument_id).items():
+        answer = responses[item - 1] if item <= len(responses) else None
+        if isinstance(answer, int) and not isinstance(answer, bool):
+            scales[scale] = answer
+    return scales or None
+
+
 def record_score(
     person: Person,
     instrument_id: str,
@@ -202,7 +216,7 @@ def _store_score(
         urgent=bool(flags),
         responses=list(responses),
         result=result.as_dict(),
-        subscales=dict(result.subscales) if result.subscales else None,
+        subscales=_scales(instrument_id, result.subscales, responses),
         taken_at=taken_at or timezone.now(),
         source=source,
         entered_by=by,

@@ -155,10 +155,20 @@ class Rules:
     directions: Mapping[tuple[str, str], str]  # scales still waiting for published figures
     signals: SignalRules
     sources: Mapping[str, str]
+    labels: Mapping[tuple[str, str], str] = field(default_factory=dict)  # scale → words
+
+    def items(self, instrument: str) -> dict[str, int]:
+        """Scales that are one item's answer (scale name → 1-based item), kept with the score
+        so reliable change can be computed on them."""
+        return {
+            scale: r.item
+            for (i, scale), r in self.reliabilities.items()
+            if i == instrument and r.item is not None
+        }
 
     def name(self, instrument: str, scale: str = TOTAL) -> str:
         base = self.names.get(instrument, instrument)
-        return base if scale == TOTAL else f"{base} {scale}"
+        return base if scale == TOTAL else f"{base} {self.labels.get((instrument, scale), scale)}"
 
 
 def risk_score(signals: Iterable[Signal]) -> tuple[int, int, int, int]:

@@ -38,6 +38,7 @@ class Reliability:
     reliability: float
     worse: str  # "up": a higher score is worse (PHQ-9); "down": a lower score is worse
     sources: tuple[str, ...]  # the citations of the SD and of the reliability
+    item: int | None = None  # a single item's answer (1-based), when the figures are an item's
 
     @property
     def s_diff(self) -> float:

@@ -26,6 +26,9 @@ INSTRUMENTS = {
     "bam.use": "BAM use",
     "bam.risk": "BAM risk factors",
     "bam.protective": "BAM protective factors",
+    "bam.alcohol_days": "BAM days of alcohol use",
+    "bam.drug_days": "BAM days of drug use",
+    "bam.psych_days": "BAM days of psychological problems",
 }
 DIRECTIONS = {
     "improved": "reliable improvement",

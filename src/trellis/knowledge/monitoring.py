@@ -81,6 +81,7 @@ def load(path: Path) -> Rules:
         directions=directions,
         signals=_signals(path, data["signals"], sources),
         sources=sources,
+        labels=_labels(data["reliable_change"]),
     )
 
 
@@ -221,6 +222,16 @@ def _reliable_change(
     return threshold, figures, directions
 
 
+def _labels(raw: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """The words for scales that name them (`label`), checked with the rest by _scale."""
+    return {
+        (str(i), str(scale)): str(spec["label"])
+        for i, scales in raw["instruments"].items()
+        for scale, spec in scales.items()
+        if isinstance(spec, dict) and "label" in spec
+    }
+
+
 def _scale(
     path: Path, key: tuple[str, str], raw: Any, sources: Mapping[str, str]
 ) -> Reliability | str:
@@ -228,23 +239,33 @@ def _scale(
     instrument, scale = key
     entry = f"reliable_change.{instrument}.{scale}"
     spec = _mapping(path, entry, raw)
-    _keys(path, entry, spec, SCALE_KEYS, required=("worse",))
+    _keys(path, entry, spec, SCALE_KEYS | {"item", "label"}, required=("worse",))
     definition = _instrument_ids().get(instrument)
     if definition is None:
         raise MonitoringError(path, entry, "is not a known instrument")
-    if scale != TOTAL and scale not in definition:
+    subscales, count = definition
+    item = spec.get("item")
+    if item is not None:
+        if not isinstance(item, int) or not 1 <= item <= count or scale in (*subscales, TOTAL):
+            raise MonitoringError(
+                path,
+                entry,
+                f"item must be an item number of {instrument} (1-{count}) under a new scale name",
+            )
+    elif scale != TOTAL and scale not in subscales:
         raise MonitoringError(path, entry, f"scale must be {TOTAL} or a subscale of {instrument}")
     if spec["worse"] not in ("up", "down"):
         raise MonitoringError(path, entry, "worse must be up or down")
     if set(spec) == {"worse"}:
         return str(spec["worse"])
-    _keys(path, entry, spec, SCALE_KEYS, required=tuple(sorted(SCALE_KEYS)))
+    _keys(path, entry, spec, SCALE_KEYS | {"item", "label"}, required=tuple(sorted(SCALE_KEYS)))
     return Reliability(
         instrument=instrument,
         scale=scale,
         sd=_number(path, entry, spec, "sd", above=0),
         reliability=_number(path, entry, spec, "reliability", above=0, below=1),
         worse=str(spec["worse"]),
+        item=item,
         sources=tuple(
             dict.fromkeys(
                 _source(path, entry, spec, key, sources)
@@ -380,11 +401,11 @@ def _source(
     return sources[name]
 
 
-def _instrument_ids() -> dict[str, tuple[str, ...]]:
-    """Each known instrument id with its subscale names."""
+def _instrument_ids() -> dict[str, tuple[tuple[str, ...], int]]:
+    """Each known instrument id with its subscale names and its number of items."""
     from trellis.knowledge.instruments import catalog
 
-    return {i: tuple(d.subscales) for i, d in catalog().items()}
+    return {i: (tuple(d.subscales), len(d.items)) for i, d in catalog().items()}
 
 
 @cache

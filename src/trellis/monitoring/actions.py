@@ -248,6 +248,9 @@ def _changes(measures: list[core.Measure], *, since: date) -> list[stepped_care.
         ("bam", "use", "bam.use"),
         ("bam", "risk", "bam.risk"),
         ("bam", "protective", "bam.protective"),
+        ("bam", "alcohol_days", "bam.alcohol_days"),
+        ("bam", "drug_days", "bam.drug_days"),
+        ("bam", "psych_days", "bam.psych_days"),
     ):
         series = [
             (m.taken_on, m.total if scale == "total" else m.subscales.get(scale), m)
