@@ -63,3 +63,21 @@ def test_the_public_directory_search_and_calendar(visit, size, label, db):
     check(tab, f"directory-search-{label}")
     page.goto("/events/")
     check(tab, f"events-{label}")
+
+
+@pytest.mark.parametrize(("size", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_the_person_sees_suggested_services_and_allows_sharing_for_a_referral(
+    visit, pat, housing_plan, size, label
+):
+    from tests.browser.test_person_app import person_tab
+
+    housing_service("near", lat=41.90, lon=-87.65, name="Harbor Housing Help")
+    tab = person_tab(visit, size)
+    page = tab.page
+    page.goto("/me/referrals/")
+    suggestion = page.get_by_test_id("suggestion").filter(has_text="Harbor Housing Help")
+    expect(suggestion).to_contain_text("offered in es")
+    check(tab, f"my-referrals-{label}")
+    suggestion.get_by_role("link", name="Allow sharing with Harbor Housing for a referral").click()
+    expect(page.get_by_label("Why you share it (the purpose)")).to_be_visible()
+    check(tab, f"consent-for-referral-{label}")

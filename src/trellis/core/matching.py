@@ -81,6 +81,7 @@ class Candidate:
     maximum_age: int | None = None
     sex: str = ""
     veterans_only: bool = False
+    organization_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Match:
     reasons: tuple[str, ...]
     preferred: int = 0  # how many of the person's preferences it meets: ranks before distance
     cautions: tuple[str, ...] = field(default=())
+    organization_id: str = ""
 
 
 def match(
@@ -133,6 +135,7 @@ def _fit(need: Need, seeker: Seeker, c: Candidate) -> Match | None:
         reasons=tuple(reasons + said),
         preferred=preferred,
         cautions=tuple(cautions),
+        organization_id=c.organization_id,
     )
 
 

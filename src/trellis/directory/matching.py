@@ -67,16 +67,21 @@ def candidate(hit: Hit) -> Candidate:
         categories=tuple(hit.categories),
         distance_km=hit.distance_km,
         languages=tuple(hit.languages),
+        organization_id=hit.organization_id,
         **hit.facts,
     )
 
 
-def consented_organizations(person: Person) -> set[int]:
-    """The directory organisations a consent in force lets referral information go to."""
+def consented_organizations(person: Person) -> set[str]:
+    """The HSDS ids of the directory organisations a consent in force lets referral
+    information go to."""
     today = timezone.localdate()
+    consents = Consent.objects.filter(
+        person=person, recipient_organization__isnull=False
+    ).select_related("recipient_organization")
     return {
-        c.recipient_organization_id
-        for c in Consent.objects.filter(person=person, recipient_organization__isnull=False)
+        c.recipient_organization.hsds_id
+        for c in consents
         if covering([c.in_force(today)], Category.REFERRAL)
     }
 

@@ -81,6 +81,7 @@ class Hit:
     phone: str
     url: str
     open_now: bool | None = None
+    organization_id: str = ""
     facts: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def as_json(self) -> dict[str, Any]:
@@ -114,6 +115,7 @@ COLUMNS = (
     "s.hsds_id",
     "s.name",
     "o.name",
+    "o.hsds_id",
     "s.categories",
     "s.languages",
     "s.phone",
@@ -197,6 +199,7 @@ def _hit(place: Place, query: Query) -> Hit | None:
         phone=place["s.phone"],
         url=place["s.url"],
         open_now=open_now,
+        organization_id=place["o.hsds_id"],
         facts={
             name: bool(v) if isinstance(v, int) and name in BOOLEANS else v
             for name, v in facts.items()

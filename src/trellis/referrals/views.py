@@ -124,7 +124,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         object_id=str(me.public_id) if me else "unknown",
         purpose="self_service",
     )
-    return render(request, "referrals/mine.html", {"rows": rows, "categories": community()})
+    found = matching.for_person(me) if me else None
+    context = {
+        "rows": rows,
+        "categories": community(),
+        "suggestions": found.matches if found else (),
+        "consented": matching.consented_organizations(me) if me else set(),
+    }
+    return render(request, "referrals/mine.html", context)
 
 
 def _person_page(

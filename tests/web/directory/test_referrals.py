@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -166,3 +167,67 @@ def test_a_navigator_reaches_referrals_but_not_the_clinical_record(client, pat, 
     sign_in(client, nia)
     assert client.get(reverse("referrals:person", args=[pat.public_id])).status_code == 200
     assert client.get(reverse("people:detail", args=[pat.public_id])).status_code == 404
+
+
+def test_the_person_allows_sharing_with_a_suggested_organisation_and_can_then_be_referred(
+    client, pat, nia, housing_plan
+):
+    from datetime import timedelta
+    from urllib.parse import quote
+
+    service = housing_service("near", lat=41.90, lon=-87.65, name="Near Housing")
+    sign_in(client, pat)
+    mine = client.get(reverse("referrals:mine")).content.decode()
+    link = f"/me/sharing/new/?organization={quote(service.organization.hsds_id)}"
+    assert "Near Housing" in mine
+    assert link in mine
+    page = client.get(link).content.decode()
+    assert f'value="{service.organization.hsds_id}"' in page
+    assert re.search(r'value="referral" id="[^"]+" checked', page), "referral is ticked"
+    signed = client.post(
+        link,
+        {
+            "recipient_kind": "organization",
+            "recipient_organization": service.organization.hsds_id,
+            "recipient_name": "",
+            "purpose": "a referral for housing",
+            "categories": ["referral"],
+            "ends_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+            "signature_method": "typed",
+            "signed_name": pat.person.full_name,
+            "sign": "1",
+        },
+    )
+    assert signed.status_code == 302
+    from trellis.sharing.models import Consent
+
+    consent = Consent.objects.get(person=pat.person)
+    assert consent.recipient_organization == service.organization
+    assert consent.recipient_name == service.organization.name
+    client.logout()
+    sign_in(client, nia)
+    assert (
+        "consent on file"
+        in client.get(reverse("referrals:person", args=[pat.public_id])).content.decode()
+    )
+    assert send(client, pat, service).status_code == 302
+
+
+def test_a_referral_category_for_a_family_member_is_refused(client, pat):
+    from trellis.core.consent import check_consent
+
+    terms, problems = check_consent(
+        {
+            "recipient_kind": "person",
+            "recipient_name": "My sister",
+            "purpose": "support",
+            "categories": ["referral"],
+            "ends_on": timezone.localdate().isoformat(),
+            "signature_method": "confirmed",
+            "confirm": True,
+        },
+        today=timezone.localdate(),
+        person_name="Pat Example",
+    )
+    assert terms is None
+    assert problems.by_field["categories"] == "referral information only for an organisation"
