@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from trellis.bench.monitoring_bench import _on, _reachable, _server, _where
+from trellis.bench.monitoring_bench import _reachable, _scratch, _server, _where
 from trellis.bench.runner import Row, figure, row
 
 SCRATCH = "trellis_bench_directory"
@@ -67,18 +67,8 @@ def directory(quick: bool) -> Iterator[Row]:
 
 
 def _postgres(server: str, folder: Path, n: int) -> Iterator[Row]:
-    import psycopg
-
-    def run(statement: str) -> None:
-        with psycopg.connect(_on(server, "postgres"), autocommit=True) as maintenance:
-            maintenance.execute(statement)
-
-    run(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-    run(f"CREATE DATABASE {SCRATCH}")
-    try:
-        result = _step(_on(server, SCRATCH), folder, n)
-    finally:
-        run(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+    with _scratch(server, SCRATCH) as url:
+        result = _step(url, folder, n)
     yield row(
         "directory.import_per_s",
         result["import_per_s"],

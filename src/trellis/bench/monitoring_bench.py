@@ -90,19 +90,20 @@ def _reachable(server: str) -> bool:
 
 
 @contextmanager
-def _scratch(server: str) -> Iterator[str]:
+def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
+    """A database of its own on `server`, dropped afterwards whatever happens."""
     import psycopg
 
     def run(statement: str) -> None:
         with psycopg.connect(_on(server, "postgres"), autocommit=True) as maintenance:
             maintenance.execute(statement)
 
-    run(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-    run(f"CREATE DATABASE {SCRATCH}")
+    run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    run(f"CREATE DATABASE {name}")
     try:
-        yield _on(server, SCRATCH)
+        yield _on(server, name)
     finally:
-        run(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _run(server: str, n: int, today: date) -> dict[str, Any]:
