@@ -12,15 +12,17 @@ import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
 from trellis.audit import log as audit
 from trellis.core.hsds.model import RECORDS, Directory, Problem
-from trellis.core.hsds.read import read
+from trellis.core.hsds.read import collector_paused, read
 from trellis.core.hsds.write import write_csv
 from trellis.directory.models import (
     Listing,
@@ -71,10 +73,11 @@ def import_path(
 ) -> Report:
     """Read and import; `status_if_missing` is the operator's statement of what a source's
     services without a status are (HSDS requires one), never a guess made here."""
-    directory, problems = read(path, status_if_missing=status_if_missing)
-    if problems and not skip_invalid:
-        return Report(imported=False, problems=problems)
-    return import_directory(directory, problems=problems, by=by)
+    with collector_paused():  # millions of short-lived records, none in a cycle (see read)
+        directory, problems = read(path, status_if_missing=status_if_missing)
+        if problems and not skip_invalid:
+            return Report(imported=False, problems=problems)
+        return import_directory(directory, problems=problems, by=by)
 
 
 @transaction.atomic
@@ -121,8 +124,9 @@ def _upsert(
     fresh: list[dict[str, Any]] = []
     changed: list[Any] = []
     fields: list[str] = []
+    now = timezone.now()
     for row in rows:
-        values = _values(model, row, links or {})
+        values = _values(model, row, links or {}, now)
         known = existing.get(row.hsds_id)
         if known is None:
             fresh.append(values)
@@ -143,7 +147,7 @@ def _upsert(
     return found
 
 
-def _values(model: Any, row: Row, links: dict[str, dict[str, int]]) -> dict[str, Any]:
+def _values(model: Any, row: Row, links: dict[str, dict[str, int]], now: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"hsds_id": row.hsds_id, "record": row.record, "digest": row.digest}
     if "parts" in _columns(model):
         values["parts"] = row.parts
@@ -154,14 +158,15 @@ def _values(model: Any, row: Row, links: dict[str, dict[str, int]]) -> dict[str,
         values[f"{fk}_id"] = links[fk].get(target or "")
     values |= row.columns
     if model in (Organization, Location, Service):
-        values["updated"] = timezone.now()
+        values["updated"] = now
     if model is Organization:
         values["name"] = str(row.record.get("name", ""))[:300]
     return values
 
 
-def _columns(model: Any) -> set[str]:
-    return {f.attname for f in model._meta.concrete_fields}
+@cache
+def _columns(model: Any) -> frozenset[str]:
+    return frozenset(f.attname for f in model._meta.concrete_fields)
 
 
 def _existing(model: Any, ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -206,7 +211,7 @@ def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
             values = [row[n] for n in names] + list(defaults.values())
             copy.write_row(
                 [
-                    (texts.get(n) or json.dumps(v)) if n in jsons else v
+                    (texts.get(n) or orjson.dumps(v)).decode() if n in jsons else v
                     for n, v in zip(all_names, values, strict=True)
                 ]
             )

@@ -10,12 +10,13 @@ Pure: no database.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from trellis.core.hsds.model import Directory
 from trellis.core.hsds.write import record
@@ -37,20 +38,21 @@ class Row:
     columns: dict[str, Any] = field(default_factory=dict)
     links: dict[str, str | None] = field(default_factory=dict)  # fk name -> HSDS id
     derived: bool = False
-    _texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _texts: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
-    def json(self, name: str) -> str:
-        """`record` or `parts` as JSON text, made once: the digest and the COPY both use it."""
+    def json(self, name: str) -> bytes:
+        """`record` or `parts` as JSON, made once: the digest and the COPY both use it."""
         cached = self._texts.get(name)
         if cached is None:
-            cached = self._texts[name] = json.dumps(getattr(self, name), separators=(",", ":"))
+            cached = self._texts[name] = orjson.dumps(getattr(self, name))
         return cached
 
     @property
     def digest(self) -> str:
-        rest = json.dumps([self.columns, self.links], separators=(",", ":"), default=str)
-        text = "\x1f".join((self.json("record"), self.json("parts"), rest))
-        return hashlib.sha256(text.encode()).hexdigest()
+        rest = orjson.dumps([self.columns, self.links], default=str)
+        return hashlib.sha256(
+            b"\x1f".join((self.json("record"), self.json("parts"), rest))
+        ).hexdigest()
 
 
 @dataclass

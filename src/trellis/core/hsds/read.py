@@ -37,7 +37,7 @@ def read(
         raise InvalidInput("status_if_missing", "one of: " + ", ".join(ServiceStatus))
     problems: list[Problem] = []
     shown: dict[str, str] = {}
-    with _collector_paused():
+    with collector_paused():
         directory = assemble(
             _records(Path(path), problems, shown), problems, shown, status_if_missing
         )
@@ -46,7 +46,7 @@ def read(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while reading, then restore it as it was.
 
     Half a million records, none in a cycle, set it off again and again to walk all that is
