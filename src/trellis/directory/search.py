@@ -1,9 +1,9 @@
 """Directory search: services near a point, nearest first, filtered by what the person needs.
 
-Two steps, the same on SQLite and PostgreSQL. The database reads the `Listing` rows inside the
-bounding box of the search circle (an index range on category and latitude); Python then
-computes each great-circle distance, keeps those inside the circle, and applies the filters
-that need the whole record (language, cost, eligibility, open now, accessibility).
+One statement, the same on SQLite and PostgreSQL, reads the `Listing` rows inside the bounding
+box of the search circle (an index range on category and latitude) with what a hit shows; Python
+then computes each great-circle distance, keeps those inside the circle, and applies the filters
+that need the record (language, cost, eligibility, open now, accessibility).
 """
 
 from __future__ import annotations
