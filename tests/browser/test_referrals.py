@@ -81,3 +81,26 @@ def test_the_person_sees_suggested_services_and_allows_sharing_for_a_referral(
     suggestion.get_by_role("link", name="Allow sharing with Harbor Housing for a referral").click()
     expect(page.get_by_label("Why you share it (the purpose)")).to_be_visible()
     check(tab, f"consent-for-referral-{label}")
+
+
+@pytest.mark.parametrize(("size", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_an_administrator_curates_a_service_and_sees_who_changed_what(
+    visit, ada, size, label, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    service = housing_service("near", lat=41.90, lon=-87.65, name="Harbor Housing Help")
+    tab = staff_tab(visit, ada.user, size, landing="**/")
+    page = tab.page
+    page.goto("/directory/curate/")
+    check(tab, f"directory-curate-{label}")
+    page.get_by_role("link", name="Harbor Housing Help").click()
+    page.get_by_label("Phone").fill("555-0142")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("1 field(s) changed.")).to_be_visible()
+    expect(page.get_by_test_id("edit").first).to_contain_text("phone")
+    page.get_by_role("button", name="Mark closed").click()
+    expect(page.get_by_role("button", name="Open again")).to_be_visible()
+    check(tab, f"directory-service-edit-{label}")
+    service.refresh_from_db()
+    assert service.phone == "555-0142"
+    assert service.closed_at is not None
