@@ -43,8 +43,15 @@ def test_the_date_of_birth_wins_over_the_recorded_age():
 
 @pytest.mark.parametrize(
     ("age", "band"),
-    [(17, "under 18"), (18, "18-24"), (34, "25-34"), (35, "35-44"), (64, "55-64"), (65, "65+"),
-     (None, UNKNOWN)],
+    [
+        (17, "under 18"),
+        (18, "18-24"),
+        (34, "25-34"),
+        (35, "35-44"),
+        (64, "55-64"),
+        (65, "65+"),
+        (None, UNKNOWN),
+    ],
 )
 def test_age_bands_edges(age, band):
     assert age_band(age) == band
