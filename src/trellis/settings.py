@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "trellis.monitoring",
     "trellis.directory",
     "trellis.referrals",
+    "trellis.waitlist",
+    "trellis.oversight",
+    "trellis.reporting",
+    "trellis.training",
     "huey.contrib.djhuey",
 ]
 

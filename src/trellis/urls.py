@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("trellis.monitoring.urls")),
     path("", include("trellis.directory.urls")),
     path("", include("trellis.referrals.urls")),
+    path("", include("trellis.waitlist.urls")),
+    path("", include("trellis.oversight.urls")),
+    path("", include("trellis.reporting.urls")),
+    path("", include("trellis.training.urls")),
 ]
 
 handler400 = errorpages.bad_request

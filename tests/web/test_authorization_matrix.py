@@ -214,6 +214,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "fhir:read_service_request": expect(
         404, anonymous=401, person=200, clinician=200, navigator=200
     ),
+    # Waitlist and allocation rows.
+    # Oversight dashboard rows.
+    # Reporting export rows.
+    # Training mode rows.
     "admin:index": expect(302, admin=200),
 }
 
