@@ -52,6 +52,12 @@ def plan_from_intake(intake: Intake, *, by: Any) -> Plan:
 
 
 def _current(plan: Plan) -> None:
+    """Refuse a change made from a version that is no longer the newest.
+
+    The person's row is locked first, so two clinicians saving at the same moment queue here and
+    the second sees the first's version (PostgreSQL; SQLite's write transactions already queue).
+    """
+    Person.objects.select_for_update().filter(pk=plan.person_id).exists()
     latest = Plan.objects.filter(person=plan.person).current()
     if latest is None or latest.pk != plan.pk:
         raise InvalidInput(
