@@ -275,9 +275,10 @@ def cssrs_licensed() -> bool:
 
 def _override_current_plan(intake: Intake, *, by: Any) -> None:
     """An override of the level also makes a new plan version that carries it."""
-    from trellis.plans.actions import new_version
+    from trellis.plans.actions import lock_plans, new_version
     from trellis.plans.models import Plan
 
+    lock_plans(intake.person_id)
     current = Plan.objects.filter(person=intake.person).current()
     if current is not None:
         document = {**current.document, "placement": intake.result["placement"]}

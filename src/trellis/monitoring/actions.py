@@ -22,7 +22,7 @@ from trellis.core.reliable_change import has_figures, reliable_change
 from trellis.knowledge.interventions import knowledge_base
 from trellis.monitoring.models import Proposal, ProposalStatus
 from trellis.people.models import Person
-from trellis.plans.actions import new_version
+from trellis.plans.actions import lock_plans, new_version
 from trellis.plans.models import Plan
 from trellis.recovery.models import CheckIn, Goal, GoalStatus
 
@@ -347,6 +347,7 @@ def as_core(row: Proposal) -> stepped_care.Proposal:
 def accept(row: Proposal, *, by: Any) -> Plan:
     """Accept a proposal: the plan's changes become a new plan version."""
     _check_open(row)
+    lock_plans(row.person_id)
     current = Plan.objects.filter(person=row.person).current()
     if current is None or current.pk != row.plan_id:
         raise InvalidInput(

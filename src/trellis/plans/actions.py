@@ -51,13 +51,17 @@ def plan_from_intake(intake: Intake, *, by: Any) -> Plan:
     )
 
 
-def _current(plan: Plan) -> None:
-    """Refuse a change made from a version that is no longer the newest.
-
-    The person's row is locked first, so two clinicians saving at the same moment queue here and
-    the second sees the first's version (PostgreSQL; SQLite's write transactions already queue).
+def lock_plans(person_id: int) -> None:
+    """Hold the person's row until the transaction ends: every change that reads the current plan
+    version and writes the next one takes this first, so two at the same moment queue and the
+    second builds on the first's version (PostgreSQL; SQLite's write transactions already queue).
     """
-    Person.objects.select_for_update().filter(pk=plan.person_id).exists()
+    Person.objects.select_for_update().filter(pk=person_id).exists()
+
+
+def _current(plan: Plan) -> None:
+    """Refuse a change made from a version that is no longer the newest."""
+    lock_plans(plan.person_id)
     latest = Plan.objects.filter(person=plan.person).current()
     if latest is None or latest.pk != plan.pk:
         raise InvalidInput(
@@ -108,6 +112,7 @@ def record_decision(
 def withdraw_consent(record: PlanDecision, *, by: Any) -> Plan:
     if record.decision != Decision.CONSENT or record.withdrawn_at is not None:
         raise InvalidInput("decision", "a consent that is still in force")
+    lock_plans(record.plan.person_id)
     current = Plan.objects.filter(person=record.plan.person).current()
     assert current is not None
     record.withdrawn_at = timezone.now()
