@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/trellis
 SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig postgresql-client
 
-.PHONY: help install system-packages run test test-sqlite test-postgres bench lint fmt clean
+.PHONY: help install system-packages run test test-sqlite test-postgres bench fuzz audit-deps lint fmt clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -39,12 +39,24 @@ test-sqlite: install
 # In CI (CI=true) an unreachable PostgreSQL is a failure; elsewhere it is skipped with a notice.
 test-postgres: install
 	@if $(PY) bin/postgres-ready "$(PG_URL)"; then \
-	  DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q -m "not browser" tests/web tests/contract; \
+	  DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q -m "not browser" tests/web tests/contract \
+	    tests/faults/test_redis_outage.py tests/faults/test_unavailable_answers.py; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at 127.0.0.1:5432 is unreachable: failing, as CI requires it"; exit 1; \
 	else echo "NOTICE: PostgreSQL at 127.0.0.1:5432 is unreachable; the PostgreSQL run was skipped"; fi
 
-bench: install ## The performance suite (trellis bench)
+bench: install ## The performance suite (trellis bench), then the long API fuzzing run
 	$(VENV)/bin/trellis bench
+	$(MAKE) --no-print-directory fuzz
+
+# `make test` runs the same module with a few examples; this one runs many (set FUZZ_EXAMPLES).
+FUZZ_EXAMPLES ?= 40
+fuzz: install ## Fuzz every API operation as every role with schemathesis, many examples (long)
+	TRELLIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q --durations=0 tests/contract/test_api_fuzz.py
+
+# Needs a vulnerability service (PyPI's JSON API or OSV) over the network, so it is not part of
+# `make test`; --strict fails when any dependency could not be checked, never a false "clean".
+audit-deps: install ## Known vulnerabilities in the installed dependencies (pip-audit; needs network)
+	$(VENV)/bin/pip-audit --local --skip-editable --strict --progress-spinner off
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check src tests bench

@@ -41,7 +41,7 @@ class User(AbstractUser):
         return str(ROLE_LABELS[self.role_enum])
 
 
-TOKEN_PREFIX = "trl_"
+TOKEN_PREFIX = "trl_"  # noqa: S105 - the public prefix of every token, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -8,7 +8,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
+from trellis import errorpages
 from trellis.core.errors import InvalidInput
 
 log = logging.getLogger("trellis.api")
@@ -22,6 +24,61 @@ class ErrorBody(Schema):
 
 class Error(Schema):
     error: ErrorBody
+
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+# The answers the handlers below give for any operation, whatever its own `response=`.
+COMMON = {
+    400: "Bad Request: the body is not JSON",
+    401: "Unauthorized: no session and no valid token",
+    422: "Unprocessable Content: a parameter or the body is not valid",
+}
+
+
+class DocumentedAPI(NinjaAPI):
+    """A NinjaAPI whose OpenAPI document lists the errors every operation can answer.
+
+    A malformed id or query (422), a body that is not JSON (400) or a missing token (401) is
+    answered by the handlers in `install`, before the operation runs, so the operations do not
+    declare them; the document must, or clients (and schemathesis) meet undocumented statuses.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if "Error" not in schema.get("components", {}).get("schemas", {}):
+            return schema
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                document_common_errors(operation)
+        return schema
+
+
+def document_common_errors(operation: dict[str, Any]) -> None:
+    statuses = []
+    if operation.get("security"):
+        statuses.append(401)
+    if operation.get("requestBody") or any(map(may_be_invalid, operation.get("parameters", ()))):
+        statuses.append(422)
+    if operation.get("requestBody"):
+        statuses.append(400)
+    responses = operation.setdefault("responses", {})  # ninja's keys are ints
+    for status in statuses:
+        if status not in responses and str(status) not in responses:
+            responses[status] = {
+                "description": COMMON[status],
+                "content": {"application/json": {"schema": ERROR_REF}},
+            }
+
+
+def may_be_invalid(parameter: dict[str, Any]) -> bool:
+    """Whether some value of this parameter fails validation (any string fits a plain one)."""
+    schema = {
+        k: v for k, v in parameter.get("schema", {}).items() if k not in ("title", "description")
+    }
+    required_outside_path = parameter.get("required") and parameter.get("in") != "path"
+    return bool(required_outside_path) or schema != {"type": "string"}
 
 
 def error(
@@ -69,6 +126,15 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error(api, request, exc.status_code, "error", str(exc))
+
+    @api.exception_handler(errorpages.DATABASE_UNAVAILABLE[0])
+    @api.exception_handler(errorpages.DATABASE_UNAVAILABLE[1])
+    def _unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        log.warning("API answered 503, the database is unavailable: %s", type(exc).__name__)
+        message = str(errorpages.UNAVAILABLE)
+        response = error(api, request, 503, "unavailable", message)
+        response["Retry-After"] = str(errorpages.RETRY_AFTER_SECONDS)
+        return response
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -118,11 +118,7 @@ def create_questionnaire_response(request: HttpRequest) -> tuple[int, dict[str, 
         resource = json.loads(request.body or b"null")
     except json.JSONDecodeError:
         raise InvalidInput("body", "a JSON QuestionnaireResponse") from None
-    subject = (
-        ((resource or {}).get("subject") or {}).get("reference", "")
-        if isinstance(resource, dict)
-        else ""
-    )
+    subject = _subject_reference(resource)
     if not subject.startswith("Patient/"):
         raise InvalidInput("QuestionnaireResponse.subject", "a reference Patient/<person id>")
     person = access_person(request.user, subject.removeprefix("Patient/"), write=True, what="Score")
@@ -144,6 +140,13 @@ def create_questionnaire_response(request: HttpRequest) -> tuple[int, dict[str, 
             {"url": "urn:trellis:score", "valueString": json.dumps(stored.result, sort_keys=True)}
         ],
     }
+
+
+def _subject_reference(resource: Any) -> str:
+    """`subject.reference`, or "" when any part of the way there is missing or not of its type."""
+    subject = resource.get("subject") if isinstance(resource, dict) else None
+    reference = subject.get("reference") if isinstance(subject, dict) else None
+    return reference if isinstance(reference, str) else ""
 
 
 def _responses(resource: dict[str, Any], instrument_id: str) -> list[Any]:

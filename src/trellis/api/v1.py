@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router, Schema
+from ninja import Router, Schema
 
 import trellis
 from trellis.api import (
@@ -18,7 +18,7 @@ from trellis.api import (
 )
 from trellis.api.auth import AUTH
 
-api = NinjaAPI(
+api = errors.DocumentedAPI(
     title="Trellis API",
     version="1",
     description='Customized addiction-recovery care. Errors are {"error": {"code", "message", "field"}}.',

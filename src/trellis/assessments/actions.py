@@ -17,6 +17,7 @@ from trellis.audit import log as audit
 from trellis.core import intake as core_intake
 from trellis.core.errors import InvalidInput
 from trellis.core.instruments import score as score_responses
+from trellis.core.placement import LEVEL_ORDER
 from trellis.people.models import Person
 
 SCHEMA_ID = "trellis.intake/1"
@@ -136,6 +137,8 @@ def complete_intake(intake: Intake, *, by: Any) -> Intake:
 def override_placement(intake: Intake, *, level: str, reason: str, by: Any) -> PlacementOverride:
     if intake.status != IntakeStatus.COMPLETED or not intake.result:
         raise InvalidInput("intake", "a completed intake with a recommendation")
+    if level not in LEVEL_ORDER:
+        raise InvalidInput("level", "one of " + ", ".join(LEVEL_ORDER))
     reason = reason.strip()
     if not reason:
         raise InvalidInput("reason", "a reason for changing the recommended level")

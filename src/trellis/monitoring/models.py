@@ -95,3 +95,19 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"schedule of plan {self.plan_id}"
+
+
+class NightlyRun(models.Model):
+    """A night whose evaluation has finished (`monitoring.nightly.run_night`).
+
+    The 02:00 task is missed when the task queue (Redis) or the worker is down at that minute,
+    and a periodic task is not queued again later. The hourly catch-up finds no run finished
+    within a day and an hour, and evaluates then: the night's alerts come late, not never.
+    """
+
+    night = models.DateField(unique=True)
+    finished = models.DateTimeField(default=timezone.now)
+    raised = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"nightly evaluation of {self.night}"

@@ -34,12 +34,15 @@ from trellis.core.errors import InvalidInput
 from trellis.core.reliable_change import TOTAL
 from trellis.knowledge.monitoring import rules as monitoring_rules
 from trellis.monitoring import actions, batch
-from trellis.monitoring.models import Schedule
+from trellis.monitoring.models import NightlyRun, Schedule
 from trellis.people.models import Person
 from trellis.plans.models import Plan
 from trellis.recovery.models import CheckIn, Goal, GoalProgress, GoalStatus
 
 CODE = re.compile(r"[a-z0-9_]+")  # instrument and scale ids, written into the SQL as literals
+# A night is missed when no evaluation has finished for this long: a day, and an hour's grace
+# for a run that is late or still going.
+MISSED_AFTER = timedelta(hours=25)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,24 @@ def evaluate_everyone(today: date, *, batch_size: int = 50, by: Any = None) -> S
         new, errors = batch.evaluate_many([pk for (pk,) in rows], today=today, by=by)
         candidates, raised, failed = candidates + len(rows), raised + new, failed + errors
     return Summary(Person.objects.count(), candidates, raised, failed, schedules)
+
+
+def run_night(today: date) -> Summary:
+    """Evaluate everyone for the night of `today` and record that the night is done."""
+    summary = evaluate_everyone(today)
+    NightlyRun.objects.update_or_create(
+        night=today, defaults={"finished": timezone.now(), "raised": summary.raised}
+    )
+    return summary
+
+
+def catch_up(now: datetime) -> Summary | None:
+    """Evaluate everyone now if no evaluation has finished within `MISSED_AFTER` (the 02:00
+    task was missed or failed); None otherwise. Evaluating twice is harmless (one alert per
+    event), only slower."""
+    if NightlyRun.objects.filter(finished__gt=now - MISSED_AFTER).exists():
+        return None
+    return run_night(timezone.localdate(now))
 
 
 def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
