@@ -78,6 +78,9 @@ DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = secret("TRELLIS_SECRET_KEY", generate=not PRODUCTION)
 # Comma-separated base64 keys; the first encrypts, all decrypt (see `trellis keys rotate`).
 ENCRYPTION_KEYS = secret("TRELLIS_ENCRYPTION_KEYS", generate=not PRODUCTION)
+# Keys the episode case ids and the research export's date shifts; SECRET_KEY when unset. Keep
+# it stable: changing it changes every case id and every person's date shift.
+DEIDENTIFY_KEY = os.environ.get("TRELLIS_DEIDENTIFY_KEY", "")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
