@@ -3,16 +3,20 @@
 An import is one transaction. A source with problems changes nothing unless `skip_invalid`
 is given; then the sound records go in and the report lists the rest. Each record is keyed by
 its HSDS id and compared by digest: a re-import of the same data writes nothing, an update
-writes only the records that changed. On PostgreSQL new rows go in with COPY.
+writes only the records that changed. On PostgreSQL new rows go in with COPY, their keys taken
+from the sequences beforehand; a large import into a directory it at least doubles rebuilds the
+indexes and checks the foreign keys once at the end (`_bulk`).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,9 @@ from trellis.directory.models import (
 from trellis.directory.shape import Row, Shaped, pairing_columns, shape
 
 CHUNK = 5000
+# Rows from which a PostgreSQL import that at least doubles the directory builds its indexes and
+# checks its foreign keys once after loading instead of row by row (see _bulk).
+BULK = 50_000
 
 
 @dataclass
@@ -86,21 +93,22 @@ def import_directory(
 ) -> Report:
     shaped = shape(directory)
     report = Report(imported=True, problems=tuple(problems), unmapped=shaped.unmapped)
-    orgs = _upsert(Organization, shaped.organizations, report, "organizations")
-    locations = _upsert(Location, shaped.locations, report, "locations", {"organization": orgs})
-    services = _upsert(Service, shaped.services, report, "services", {"organization": orgs})
-    places = {r.hsds_id: r for r in shaped.locations}
-    for row in shaped.pairings:
-        row.columns = pairing_columns(row, places.get(row.links["location"] or ""))
-    pairs = _upsert(
-        ServiceAtLocation,
-        shaped.pairings,
-        report,
-        "service_at_locations",
-        {"service": services, "location": locations},
-    )
-    _upsert(Term, shaped.terms, report, "taxonomy_terms")
-    _reindex(shaped, report, services, pairs)
+    with _bulk(len(shaped.services) + len(shaped.locations) + len(shaped.pairings)):
+        orgs = _upsert(Organization, shaped.organizations, report, "organizations")
+        locations = _upsert(Location, shaped.locations, report, "locations", {"organization": orgs})
+        services = _upsert(Service, shaped.services, report, "services", {"organization": orgs})
+        places = {r.hsds_id: r for r in shaped.locations}
+        for row in shaped.pairings:
+            row.columns = pairing_columns(row, places.get(row.links["location"] or ""))
+        pairs = _upsert(
+            ServiceAtLocation,
+            shaped.pairings,
+            report,
+            "service_at_locations",
+            {"service": services, "location": locations},
+        )
+        _upsert(Term, shaped.terms, report, "taxonomy_terms")
+        _reindex(shaped, report, services, pairs)
     audit.record(
         by,
         "import",
@@ -109,6 +117,62 @@ def import_directory(
         detail={k: vars(v) for k, v in report.counts.items()} | {"problems": len(problems)},
     )
     return report
+
+
+@contextmanager
+def _bulk(incoming: int) -> Iterator[None]:
+    """A large load on PostgreSQL into directory tables it at least doubles: drop their
+    secondary indexes and the foreign keys between them, load, then build each index in one
+    sorted pass and check each foreign key with one join, instead of a tree insert per row and
+    index and a deferred trigger per row and key at commit. All inside the import's
+    transaction, so a failed import restores them as they were; the directory's tables stay
+    locked against readers until it commits. Unique and primary keys are kept throughout."""
+    models = (Organization, Location, Service, ServiceAtLocation, Listing)
+    tables = [m._meta.db_table for m in models]
+    if connection.vendor != "postgresql" or incoming < BULK or _rows(models) * 2 > incoming:
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[])",
+            [tables, tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        _check_deferred(cursor)
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        # The keys to tables outside the directory (verified_by → users, empty on new rows)
+        # were kept: their queued checks run now.
+        _check_deferred(cursor)
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def _check_deferred(cursor: Any) -> None:
+    """Run the foreign-key checks queued for commit now: PostgreSQL alters no table and builds
+    no index while any are queued against it. Django's keys are all deferred; they stay so."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _rows(models: Iterable[Any]) -> int:
+    return sum(m.objects.count() for m in models if m is not Listing)
 
 
 def _upsert(
@@ -136,14 +200,13 @@ def _upsert(
             fields = [f for f in values if f != "hsds_id"]  # curation state is left alone
         else:
             count.unchanged += 1
-    _insert(model, fresh)
+    ids = _insert(model, fresh)
     if changed:
         model.objects.bulk_update(changed, fields, batch_size=CHUNK // 5)
     count.created, count.updated = count.created + len(fresh), count.updated + len(changed)
     report.counts[name] = count
     found = {k: v[0] for k, v in existing.items()}
-    if fresh:
-        found |= {k: v[0] for k, v in _existing(model, [v["hsds_id"] for v in fresh]).items()}
+    found.update(zip([v["hsds_id"] for v in fresh], ids, strict=True))
     return found
 
 
@@ -184,18 +247,25 @@ def _existing(model: Any, ids: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
+def _insert(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows; return their primary keys, in order."""
     if not rows:
-        return
+        return []
     if connection.vendor == "postgresql":
-        _copy(model, rows)
-    else:
-        fresh = [model(**{k: v for k, v in r.items() if k != "_texts"}) for r in rows]
-        model.objects.bulk_create(fresh, batch_size=CHUNK // 5)
+        return _copy(model, rows)
+    fresh = [model(**{k: v for k, v in r.items() if k != "_texts"}) for r in rows]
+    made = model.objects.bulk_create(fresh, batch_size=CHUNK // 5)
+    ids = [row.pk for row in made]  # SQLite ≥ 3.35 returns the new keys (RETURNING)
+    if None in ids:  # an older SQLite: read them back
+        known = _existing(model, [r["hsds_id"] for r in rows])
+        ids = [known[r["hsds_id"]][0] for r in rows]
+    return ids
 
 
-def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
-    """COPY … FROM STDIN: the fast way PostgreSQL takes many new rows."""
+def _copy(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """COPY … FROM STDIN: the fast way PostgreSQL takes many new rows. The keys are taken
+    from the table's sequence first, in one query, so none has to be read back."""
+    table = model._meta.db_table
     names = [n for n in rows[0] if n != "_texts"]
     columns = {f.attname: f for f in model._meta.concrete_fields}
     defaults = {
@@ -203,18 +273,27 @@ def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
     }
     defaults.pop("id", None)
     all_names = names + list(defaults)
-    jsons = {n for n in all_names if columns[n].get_internal_type() == "JSONField"}
-    sql = f"COPY {model._meta.db_table} ({', '.join(all_names)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            texts = row.get("_texts") or {}
-            values = [row[n] for n in names] + list(defaults.values())
-            copy.write_row(
-                [
-                    (texts.get(n) or orjson.dumps(v)).decode() if n in jsons else v
-                    for n, v in zip(all_names, values, strict=True)
-                ]
-            )
+    jsons = [  # (place in the COPY row, after the key; column name)
+        (i, n) for i, n in enumerate(all_names, 1) if columns[n].get_internal_type() == "JSONField"
+    ]
+    tail = list(defaults.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = [i for (i,) in cursor.fetchall()]
+        sql = f"COPY {table} (id, {', '.join(all_names)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            write = copy.write_row
+            take = itemgetter(*names) if len(names) > 1 else lambda r: (r[names[0]],)
+            for pk, row in zip(ids, rows, strict=True):
+                values = [pk, *take(row), *tail]
+                texts = row.get("_texts") or {}
+                for i, name in jsons:
+                    values[i] = (texts.get(name) or orjson.dumps(values[i])).decode()
+                write(values)
+    return ids
 
 
 def _reindex(

@@ -44,7 +44,9 @@ class Row:
         """`record` or `parts` as JSON, made once: the digest and the COPY both use it."""
         cached = self._texts.get(name)
         if cached is None:
-            cached = self._texts[name] = orjson.dumps(getattr(self, name))
+            # Kept as a copy of its own size: orjson's result keeps the heap block it was
+            # written in (measured, about 4 KB a record), which a million services cannot afford.
+            cached = self._texts[name] = bytes(memoryview(orjson.dumps(getattr(self, name))))
         return cached
 
     @property
@@ -67,7 +69,8 @@ class Shaped:
 
 def shape(d: Directory) -> Shaped:
     owned = _owned(d)
-    terms = {t.id: t for t in d.taxonomy_terms}
+    # Each term is matched once, not once per service it classifies (one term, many services).
+    terms = {t.id: (t, _match(t)) for t in d.taxonomy_terms}
     service_terms: dict[str, list[Any]] = defaultdict(list)
     for a in d.attributes:
         if a.link_entity == "service" and a.taxonomy_term_id in terms:
@@ -98,7 +101,11 @@ def _owned(d: Directory) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]
     )
 
     def owner(item: Any) -> tuple[str, str] | None:
-        return next(((k, getattr(item, a)) for k, a in owners if getattr(item, a, None)), None)
+        for kind, attribute in owners:
+            found = getattr(item, attribute, None)
+            if found:
+                return kind, found
+        return None
 
     phone_owner = {p.id: owner(p) for p in d.phones}
     for kind, items in (
@@ -145,17 +152,19 @@ def _address(a: Mapping[str, Any]) -> str:
 
 
 def _service(
-    value: Any, owned: Mapping[tuple[str, str], Any], terms: list[Any], unmapped: set[str]
+    value: Any,
+    owned: Mapping[tuple[str, str], Any],
+    terms: list[tuple[Any, str | None]],
+    unmapped: set[str],
 ) -> Row:
     row = _row(value, owned, "service")
     found = set()
-    for t in terms:
-        match = category(Term(t.taxonomy, t.code, t.name), crosswalk())
+    for t, match in terms:
         if match is None:
             unmapped.add(f"{t.taxonomy or '?'}: {t.code or ''} {t.name}".replace("  ", " "))
         else:
-            found.add(match.category)
-    names = {t.name.strip().lower() for t in terms}
+            found.add(match)
+    names = {t.name.strip().lower() for t, _ in terms}
     fees = " ".join(
         [value.fees_description or ""]
         + [
@@ -184,6 +193,12 @@ def _service(
     }
     row.links = {"organization": value.organization_id}
     return row
+
+
+def _match(t: Any) -> str | None:
+    """The community category of a taxonomy term (the crosswalk's), or None."""
+    match = category(Term(t.taxonomy, t.code, t.name), crosswalk())
+    return None if match is None else match.category
 
 
 def _pairings(d: Directory, owned: Mapping[tuple[str, str], Any]) -> list[Row]:

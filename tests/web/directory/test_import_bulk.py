@@ -1,0 +1,215 @@
+"""The large-import path on PostgreSQL (importer._bulk: secondary indexes and the directory's
+foreign keys dropped, the rows copied with keys taken from the sequences, then rebuilt) gives the
+same rows as the ordinary path, leaves the schema as it found it, is idempotent, and a failure
+part way stores nothing and restores every index and key. On SQLite the same tests check the
+ordinary path, whose keys now come back from the insert itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from trellis.bench.directory_bench import generate
+from trellis.directory import importer
+from trellis.directory.importer import import_path
+from trellis.directory.models import (
+    Listing,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Term,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "hsds"
+SAMPLE = DATA / "sample-hsds-datapackage-1.1" / "all_resources"  # HSDS 1.1, one bad record
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hsds") / "generated"
+    generate(folder, 300)  # the benchmark's own directory, small
+    return folder
+
+
+def rows() -> dict[str, list[Any]]:
+    """Every directory row, with its links given by HSDS id (keys differ between imports)."""
+
+    def by_id(query: Any, *names: str) -> list[Any]:
+        return sorted(query.values_list(*names), key=lambda r: (r[0], str(r[1])))
+
+    return {
+        "organizations": by_id(Organization.objects, "hsds_id", "record", "parts", "digest"),
+        "locations": by_id(
+            Location.objects,
+            "hsds_id",
+            "organization__hsds_id",
+            "record",
+            "parts",
+            "digest",
+            "name",
+            "latitude",
+            "longitude",
+            "address",
+        ),
+        "services": by_id(
+            Service.objects,
+            "hsds_id",
+            "organization__hsds_id",
+            "record",
+            "parts",
+            "digest",
+            "categories",
+            "languages",
+            "free",
+            "schedules",
+        ),
+        "pairings": by_id(
+            ServiceAtLocation.objects,
+            "hsds_id",
+            "service__hsds_id",
+            "location__hsds_id",
+            "record",
+            "parts",
+            "digest",
+            "derived",
+            "schedules",
+            "accessible",
+        ),
+        "terms": by_id(Term.objects, "hsds_id", "record", "digest"),
+        "listings": by_id(Listing.objects, "at__hsds_id", "category", "latitude", "longitude"),
+    }
+
+
+def schema() -> tuple[list[Any], list[Any]]:
+    """The directory tables' constraints and indexes, as PostgreSQL describes them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE conrelid::regclass::text LIKE 'directory%%' ORDER BY 1, 2"
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE tablename LIKE 'directory%%' ORDER BY 1, 2"
+        )
+        return constraints, cursor.fetchall()
+
+
+def wipe() -> None:
+    Listing.objects.all().delete()
+    ServiceAtLocation.objects.all().delete()
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    Organization.objects.all().delete()
+    Term.objects.all().delete()
+
+
+def schema_while_loading(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The schema as the import sees it just before it writes the search rows."""
+    seen: list[Any] = []
+    original = importer._reindex
+
+    def watched(*args: Any) -> None:
+        seen.append(schema())
+        original(*args)
+
+    monkeypatch.setattr(importer, "_reindex", watched)
+    return seen
+
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the large-import path is PostgreSQL's own"
+)
+
+
+@pytest.mark.parametrize("source", ["generated", "sample"])
+def test_the_large_import_path_gives_the_same_rows_as_the_ordinary_one(
+    source, generated, monkeypatch
+):
+    path = generated if source == "generated" else SAMPLE
+    import_path(path, skip_invalid=True)
+    ordinary = rows()
+    assert ordinary["services"]
+    assert ordinary["pairings"]
+    assert ordinary["listings"]
+    wipe()
+    monkeypatch.setattr(importer, "BULK", 1)
+    postgres = connection.vendor == "postgresql"
+    before = schema() if postgres else None
+    during = schema_while_loading(monkeypatch) if postgres else []
+    report = import_path(path, skip_invalid=True)
+    assert report.imported
+    assert rows() == ordinary
+    if postgres:
+        assert during[0] != before, "the large-import path was taken"
+        assert schema() == before, "every index and foreign key is back as it was"
+
+
+def test_a_reimport_after_a_large_import_writes_nothing_and_an_edit_updates_one(
+    generated, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "BULK", 1)
+    first = import_path(generated)
+    assert first.counts["services"].created == 300
+    Service.objects.filter(hsds_id="00000002-0000-4000-8000-000000000005").update(
+        closed_at="2026-01-01T00:00:00Z"
+    )
+    again = import_path(generated)
+    assert all(c.created == c.updated == 0 for c in again.counts.values())
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for file in generated.iterdir():
+        text = file.read_text(encoding="utf-8")
+        if file.name == "services.csv":
+            text = text.replace("Service 5,", "Service five,")
+        (changed / file.name).write_text(text, encoding="utf-8")
+    update = import_path(changed)
+    assert (update.counts["services"].updated, update.counts["services"].unchanged) == (1, 299)
+    edited = Service.objects.get(hsds_id="00000002-0000-4000-8000-000000000005")
+    assert edited.name == "Service five"
+    assert edited.closed_at is not None, "a curator's closing is left alone by an update"
+
+
+@on_postgres
+def test_a_failure_part_way_through_a_large_import_stores_nothing_and_restores_the_schema(
+    generated, monkeypatch
+):
+    before = schema()
+    monkeypatch.setattr(importer, "BULK", 1)
+    seen: list[Any] = []
+
+    def broken(*args: Any) -> None:
+        seen.append(schema())
+        raise RuntimeError("the search rows could not be written")
+
+    monkeypatch.setattr(importer, "_reindex", broken)
+    with pytest.raises(RuntimeError):
+        import_path(generated)
+    assert len(seen[0][1]) < len(before[1]), "the indexes were dropped before the failure"
+    assert len(seen[0][0]) < len(before[0]), "and the directory's foreign keys"
+    assert not Organization.objects.exists()
+    assert not ServiceAtLocation.objects.exists()
+    assert schema() == before
+
+
+def test_an_invalid_record_without_skip_invalid_stores_nothing(generated, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BULK", 1)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for file in generated.iterdir():
+        text = file.read_text(encoding="utf-8")
+        if file.name == "services.csv":
+            text = text.replace(",active,", ",sometimes,", 1)
+        (broken / file.name).write_text(text, encoding="utf-8")
+    report = import_path(broken)
+    assert not report.imported
+    assert report.problems[0].field == "status"
+    assert not Organization.objects.exists()
+    assert not Service.objects.exists()
+    assert import_path(broken, skip_invalid=True).counts["services"].created == 299
