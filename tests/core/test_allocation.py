@@ -219,20 +219,38 @@ def test_a_floor_out_of_reach_is_relaxed_to_the_largest_floor_a_real_allocation_
     assert result.worst_ratio == 0.75
 
 
-def test_a_group_with_no_appropriate_program_is_left_out_of_the_rates_and_named():
-    # Nobody serves Vietnamese here: that language group cannot be placed by any allocation,
-    # so it does not hold the others back; it is listed as excluded.
-    people = [
-        person("en1", language="en"),
-        person("vi1", languages=("vi",), language="vi"),
-    ]
+def test_a_placement_rate_counts_every_member_of_the_group_even_those_no_program_can_take():
+    # m2 lives too far from P to be placed by any allocation, yet he is one of the two men, as
+    # anyone counting the output would have it. Men can reach at most 1/2; one woman and one man
+    # gives 1/2 and 1/2 (ratio 1), the most need that way is f1 + m1 = 4; f1 + f2 gives men 0.
+    people, programs = two_places_for_four()
+    people[3] = person("m2", need=0.9, sex="male", lon=1.0, reach=25)
 
-    result = run(people, [program("P")], "equitable")
+    result = run(people, programs, "equitable")
 
-    assert result.fairness["language"].rates == {"en": 1.0}
-    assert result.excluded_groups == {"language": ("vi",)}
-    assert result.feasible is True
-    assert "vi" not in result.as_dict()["fairness"]["language"]["rates"]
+    assert where(result) == {"f1": "P", "m1": "P"}
+    assert result.fairness["sex"].rates == {"female": 0.5, "male": 0.5}
+    assert result.bound == pytest.approx(3 + 2.9 / 9 + 8 / 9)  # as for four who all fit
+    assert (result.worst_ratio, result.feasible, result.floor_dropped) == (1.0, True, ())
+
+
+def test_a_group_nobody_can_place_makes_the_floor_unmeetable_and_leaves_the_others_held():
+    # Nobody serves Vietnamese: the "vi" language group stays at 0, so any floor above 0 over
+    # language is met only by placing none of the English speakers either. Language is held to
+    # no floor and the allocation is infeasible; sex (vi1 has no sex given, so is in neither
+    # group) is still held to 0.8: one woman and one man, as without vi1.
+    people, programs = two_places_for_four()
+    people = [p | {"groups": p["groups"] | {"language": "en"}} for p in people]
+    people.append(person("vi1", need=5.0, languages=("vi",), language="vi"))
+
+    result = run(people, programs, "equitable")
+
+    assert where(result) == {"f1": "P", "m1": "P"}
+    assert result.fairness["sex"].rates == {"female": 0.5, "male": 0.5}
+    assert result.fairness["language"].rates == {"en": 0.5, "vi": 0.0}
+    assert (result.worst_ratio, result.feasible) == (0.0, False)
+    assert (result.floor_dropped, result.floor_held) == (("language",), 0.8)
+    assert reasons(result)["vi1"].startswith("no appropriate program (language)")
 
 
 def test_each_unplaced_person_is_told_which_condition_ruled_out_every_program():
@@ -463,15 +481,15 @@ def brute_force(requests, programs, floor=None):
 
 
 def meets(requests, programs, placed, floor):
-    """Every eligible group's rate at least floor x the best (eligible: some appropriate program
-    with places), at least one person placed when anyone could be."""
+    """Every group's rate (placed / members) at least floor x the best, and someone placed when
+    anyone could be (everyone here has both attributes)."""
     eligible = [r for r in requests if any(appropriate(r, p) and p.slots for p in programs)]
-    if eligible and not placed:
+    if eligible and not placed and floor > 0:
         return False
     for attribute in ("sex", "language"):
         rates = {}
-        for g in {r.group(attribute) for r in eligible}:
-            members = [r for r in eligible if r.group(attribute) == g]
+        for g in {r.group(attribute) for r in requests}:
+            members = [r for r in requests if r.group(attribute) == g]
             rates[g] = sum(r.id in placed for r in members) / len(members)
         if (
             rates

@@ -74,6 +74,37 @@ def test_allocate_prints_the_allocation_document(capsys, files):
     assert (document["worst_ratio"], document["feasible"]) == (1.0, True)
 
 
+def test_the_contract_keys_come_first_and_the_report_is_one_key_more(capsys, files):
+    requests, capacity = files([person("r1"), person("r2")], [program("p1")])
+
+    document = json.loads(run(capsys, requests, capacity, "--policy", "fcfs")[1])
+
+    assert list(document) == [
+        "policy",
+        "equity_floor",
+        "assignments",
+        "unplaced",
+        "objective",
+        "bound",
+        "fairness",
+        "worst_ratio",
+        "feasible",
+        "report",
+    ]
+    report = document["report"]
+    assert [p["why"][0] for p in report["placements"]] == [
+        "level 1.0, the level of care recommended"
+    ]
+    assert report["unplaced"][0]["request"] == "r2"
+    assert report["unplaced"][0]["expected_wait_days"] is None  # no turnover history here
+    assert report["unmet"] == {
+        "count": 1,
+        "need": 1.0,
+        "by_level": {"1.0": {"count": 1, "need": 1.0}},
+    }
+    assert report["fairness"]["sex"]["groups"]["female"]["placement_rate"] == 0.5
+
+
 def test_each_policy_and_floor_can_be_chosen(capsys, files):
     requests, capacity = files([person("r1")], [program("p1")])
 
@@ -96,6 +127,27 @@ def test_an_equity_floor_that_cannot_be_met_is_said_on_stderr_and_exits_0(capsys
     assert err == (
         "trellis allocate: the equity floor 0.8 cannot be met by placing anyone; returned the "
         "best allocation at the largest floor met, 0.000 (worst ratio 0)\n"
+    )
+
+
+def test_a_group_nobody_can_place_is_named_on_stderr_and_the_others_are_still_held(capsys, files):
+    requests, capacity = files(
+        [
+            person("f", groups={"sex": "female", "language": "en"}),
+            person("m", groups={"sex": "male", "language": "en"}),
+            person("v", languages=["vi"], groups={"language": "vi"}),
+        ],
+        [program("p1", slots=2)],
+    )
+
+    code, out, err = run(capsys, requests, capacity, "--policy", "equitable")
+
+    assert (code, json.loads(out)["feasible"]) == (0, False)
+    assert json.loads(out)["fairness"]["language"]["rates"] == {"en": 1.0, "vi": 0.0}
+    assert err == (
+        "trellis allocate: the equity floor 0.8 cannot be met: a group of language has nobody "
+        "with an appropriate program with an open place; returned the best allocation with "
+        "those attributes held to no floor and the others to 0.800 (worst ratio 0)\n"
     )
 
 

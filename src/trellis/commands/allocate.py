@@ -1,12 +1,14 @@
 """`trellis allocate REQUESTS.json CAPACITY.json [--policy fcfs|optimal|equitable]
 [--equity-floor F]`: place waiting people into program places, print the JSON document of
-contracts/allocation.md. Reads two files, stores nothing."""
+contracts/allocation.md with the report (core.allocation.report, as of today) under one more
+key, "report" (cli.md: "JSON assignments + report"). Reads two files, stores nothing."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +35,19 @@ def run(args: argparse.Namespace) -> int:
         parse_capacity,
         parse_requests,
     )
+    from trellis.core.allocation.report import report
 
     policy = check_policy(args.policy, "--policy")
     floor = check_floor(_number(args.equity_floor), "--equity-floor")
     requests = parse_requests(_read(args.requests), args.requests)
     programs = parse_capacity(_read(args.capacity), args.capacity)
     result = allocate(requests, programs, policy, equity_floor=floor)
-    print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    document = result.as_dict()
+    # The contract's keys stay exactly as they are; the report is one key more. No turnover
+    # history is known from these two files, so expected waits are null.
+    today = date.today()  # noqa: DTZ011 - a calendar date for days waited, not a timestamp
+    document["report"] = report(requests, programs, result, today=today).as_dict()
+    print(json.dumps(document, indent=2, ensure_ascii=False))
     _notes(result)
     return 0
 
@@ -66,16 +74,21 @@ def _read(name: str) -> Any:
 
 def _notes(result: Any) -> None:
     """What the document cannot say in its own fields, for the person at the terminal."""
-    if result.policy == "equitable" and not result.feasible and result.floor_held is not None:
+    if result.policy != "equitable" or result.feasible or result.floor_held is None:
+        return
+    if result.floor_dropped:
         print(
-            f"trellis allocate: the equity floor {result.equity_floor:g} cannot be met by placing "
-            f"anyone; returned the best allocation at the largest floor met, "
-            f"{result.floor_held:.3f} (worst ratio {result.worst_ratio:g})",
+            f"trellis allocate: the equity floor {result.equity_floor:g} cannot be met: a group "
+            f"of {', '.join(result.floor_dropped)} has nobody with an appropriate program with "
+            f"an open place; returned the best allocation with those attributes held to no "
+            f"floor and the others to {result.floor_held:.3f} (worst ratio "
+            f"{result.worst_ratio:g})",
             file=sys.stderr,
         )
-    for attribute, groups in result.excluded_groups.items():
-        print(
-            f"trellis allocate: {attribute} groups left out of the rates (no member has an "
-            f"appropriate program with an open place): {', '.join(groups)}",
-            file=sys.stderr,
-        )
+        return
+    print(
+        f"trellis allocate: the equity floor {result.equity_floor:g} cannot be met by placing "
+        f"anyone; returned the best allocation at the largest floor met, "
+        f"{result.floor_held:.3f} (worst ratio {result.worst_ratio:g})",
+        file=sys.stderr,
+    )

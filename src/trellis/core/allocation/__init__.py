@@ -3,8 +3,9 @@
     allocate(parse_requests(doc), parse_capacity(doc), "equitable", equity_floor=0.8).as_dict()
 
 `fcfs` is what most programs do today; `optimal` maximises the need placed with HiGHS;
-`equitable` does so with every group's placement rate at least the floor x the best group's.
-Pure: no Django, no I/O, no clock.
+`equitable` does so with every group's placement rate (placed / the group's members among the
+requests) at least the floor x the best group's. `report.report` and `report.compare` explain an
+allocation and set the three policies side by side. Pure: no Django, no I/O, no clock.
 """
 
 from __future__ import annotations

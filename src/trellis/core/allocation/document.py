@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from trellis.core.allocation.fairness import SLACK, ratio
+from trellis.core.allocation.fairness import ratio, truly_meets
 from trellis.core.allocation.pairs import unreachable_reason
 from trellis.core.allocation.policies import Outcome, Situation
 from trellis.core.allocation.records import Policy
@@ -36,7 +36,6 @@ class Unplaced:
 class Fairness:
     rates: Mapping[str, float]
     ratio: float
-    excluded: tuple[str, ...] = ()  # groups with no eligible member (see fairness.py)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,10 @@ class Allocation:
     fairness: Mapping[str, Fairness]
     worst_ratio: float
     feasible: bool
-    floor_held: float | None = None  # equitable: the floor actually met (lower when infeasible)
+    # equitable: the floor met by the attributes not in floor_dropped (lower when infeasible)
+    floor_held: float | None = None
+    # equitable: attributes held to no floor because one of their groups cannot be placed at all
+    floor_dropped: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The document exactly as contracts/allocation.md lists it, no other keys."""
@@ -72,10 +74,6 @@ class Allocation:
             "feasible": self.feasible,
         }
 
-    @property
-    def excluded_groups(self) -> dict[str, tuple[str, ...]]:
-        return {a: f.excluded for a, f in self.fairness.items() if f.excluded}
-
 
 def build(situation: Situation, policy: Policy, floor: float, outcome: Outcome) -> Allocation:
     placed = situation.placed(outcome.chosen)
@@ -84,7 +82,6 @@ def build(situation: Situation, policy: Policy, floor: float, outcome: Outcome) 
     )
     fairness = _fairness(situation, placed)
     worst = min((f.ratio for f in fairness.values()), default=1.0)
-    met = worst >= floor - SLACK
     return Allocation(
         policy=policy,
         equity_floor=floor,
@@ -95,8 +92,9 @@ def build(situation: Situation, policy: Policy, floor: float, outcome: Outcome) 
         fairness=fairness,
         worst_ratio=worst,
         # fcfs and optimal do not aim at the floor; `feasible` says whether they happen to meet it.
-        feasible=met and outcome.floor_met,
+        feasible=truly_meets(situation.indexes, placed, floor) and outcome.floor_met,
         floor_held=outcome.floor_held,
+        floor_dropped=outcome.floor_dropped,
     )
 
 
@@ -146,7 +144,6 @@ def _fairness(situation: Situation, placed: np.ndarray) -> dict[str, Fairness]:
         result[index.attribute] = Fairness(
             rates={g: round(x, DIGITS) for g, x in rates.items()},
             ratio=round(ratio(rates), DIGITS),
-            excluded=index.excluded,
         )
     return result
 

@@ -99,11 +99,17 @@ class Master:
         _add_columns(self.highs, self.cost[pairs], np.column_stack(rows), np.column_stack(values))
 
     def add_equity(self, equity: Equity) -> None:
-        """Add the equity rows over the columns already in, then one t column per attribute."""
-        self.equity = equity
+        """Add the equity rows of `equity.indexes` over the columns already in, then one t column
+        per attribute. Called again (same floor, no `already`), more attributes join."""
+        first = len(self._attributes())
+        if self.equity is None:
+            self.equity = equity
+        else:
+            self.equity = Equity([*self.equity.indexes, *equity.indexes], equity.floor)
+        added = self._attributes()[first:]
         inside = np.flatnonzero(self.position >= 0)
         lists, upper = [], []
-        for a, (_, index) in enumerate(self._attributes()):
+        for a, (_, index) in enumerate(added):
             group = index.member_of[self.model.pairs.request[inside]]
             placed = np.zeros(len(index.groups)) if equity.already is None else equity.already[a]
             for sign in (1.0, -1.0):
@@ -117,7 +123,7 @@ class Master:
             np.concatenate(upper) if upper else np.zeros(0),
             lists,
         )
-        for row, index in self._attributes():
+        for row, index in added:
             rows = np.arange(row, row + 2 * len(index.groups))
             values = np.concatenate([-index.sizes, equity.floor * index.sizes]).astype(np.float64)
             self.rates_at.append(self.highs.getNumCol())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from trellis.core.allocation import solver
-from trellis.core.allocation.fairness import SLACK, GroupIndex, index_groups
+from trellis.core.allocation.fairness import SLACK, GroupIndex, index_groups, truly_meets
 from trellis.core.allocation.pairs import Catalogue, Pairs, find_pairs
 from trellis.core.allocation.records import Program, Request
 
@@ -23,8 +23,9 @@ SEARCH_STEPS = 7
 class Outcome:
     chosen: NDArray[np.bool_]  # per pair
     bound: float | None  # linear-relaxation bound of the need placed; None for fcfs
-    floor_met: bool = True  # False: only placing nobody met the floor asked (equitable)
+    floor_met: bool = True  # False: only emptying some attribute's groups met the floor asked
     floor_held: float | None = None  # the floor the allocation was held to (equitable)
+    floor_dropped: tuple[str, ...] = ()  # attributes held to no floor: a group cannot be placed
 
 
 class Situation:
@@ -88,32 +89,50 @@ def optimal(situation: Situation, floor: float) -> Outcome:
 def equitable(situation: Situation, floor: float) -> Outcome:
     """The most need placed with every group's rate at least `floor` x the best group's.
 
-    Placing nobody always meets a floor. When that is the only way (while someone could be
-    placed), the floor counts as not met: the floor is lowered to the largest that a real
-    allocation meets (by halving the interval) and that allocation is returned.
+    Placing nobody always meets a floor; a floor above 0 counts as met only when every
+    attribute's groups have someone placed (or nobody in them could be). When a group of an
+    attribute cannot be placed at all, only emptying that attribute meets any floor above 0: it
+    is held to no floor (`floor_dropped`, not met) and the others to `floor`, with no search.
+    When otherwise only emptying meets the floor, the floor is lowered to the largest that a
+    real allocation meets (by halving the interval) and that allocation is returned.
     """
-    solved = solver.fairest(situation.model, situation.indexes, floor)
-    chosen = fill_free_places(situation, solved.chosen, floor)
-    if chosen.any() or not situation.eligible.any():
-        return _routed(situation, chosen, solved.bound, True, floor)
-    held, solved = _largest_floor_met(situation, floor)
-    chosen = fill_free_places(situation, solved.chosen, held)
-    return _routed(situation, chosen, solved.bound, False, held)
+    held = tuple(i for i in situation.indexes if floor <= 0 or not i.stuck)
+    dropped = tuple(i.attribute for i in situation.indexes if floor > 0 and i.stuck)
+    solved = solver.fairest(situation.model, held, floor)
+    chosen = fill_free_places(situation, solved.chosen, floor, held)
+    if truly_meets(held, situation.placed(chosen), floor):
+        return _routed(situation, chosen, solved.bound, floor, dropped)
+    lowered, solved = _largest_floor_met(situation, held, floor)
+    chosen = fill_free_places(situation, solved.chosen, lowered, held)
+    outcome = _routed(situation, chosen, solved.bound, lowered, dropped)
+    return replace(outcome, floor_met=False)
 
 
 def _routed(
-    situation: Situation, chosen: NDArray[np.bool_], bound: float, met: bool, floor: float
+    situation: Situation,
+    chosen: NDArray[np.bool_],
+    bound: float,
+    floor: float,
+    dropped: tuple[str, ...],
 ) -> Outcome:
-    return Outcome(solver.shortest_routes(situation.model, chosen), bound, met, floor)
+    return Outcome(
+        solver.shortest_routes(situation.model, chosen),
+        bound,
+        floor_met=not dropped,
+        floor_held=floor,
+        floor_dropped=dropped,
+    )
 
 
-def _largest_floor_met(situation: Situation, floor: float) -> tuple[float, solver.Solved]:
+def _largest_floor_met(
+    situation: Situation, held: Sequence[GroupIndex], floor: float
+) -> tuple[float, solver.Solved]:
     low, high = 0.0, floor
     best = solver.most_need(situation.model)  # a floor of 0 constrains nothing
     for _ in range(SEARCH_STEPS):
         middle = (low + high) / 2
-        trial = solver.fairest(situation.model, situation.indexes, middle)
-        if trial.chosen.any():
+        trial = solver.fairest(situation.model, held, middle)
+        if truly_meets(held, situation.placed(trial.chosen), middle):
             low, best = middle, trial
         else:
             high = middle
@@ -121,16 +140,19 @@ def _largest_floor_met(situation: Situation, floor: float) -> tuple[float, solve
 
 
 def fill_free_places(
-    situation: Situation, chosen: NDArray[np.bool_], floor: float | None
+    situation: Situation,
+    chosen: NDArray[np.bool_],
+    floor: float | None,
+    indexes: Sequence[GroupIndex] = (),
 ) -> NDArray[np.bool_]:
     """Place anyone left out who has an appropriate program with a free place, most need first,
-    if the floor still holds.
+    if the floor still holds over `indexes`.
 
     A safety net under the solver's tolerances and gap: at an exact optimum nobody is added. It
     also makes the unplaced reasons true: whoever stays out while a place is free stays out
     because placing them would break the floor.
     """
-    pairs, tally = situation.pairs, _Tally(situation.indexes, situation.placed(chosen))
+    pairs, tally = situation.pairs, _Tally(indexes, situation.placed(chosen))
     free = situation.catalogue.slots - np.bincount(
         pairs.program[chosen], minlength=len(situation.programs)
     )

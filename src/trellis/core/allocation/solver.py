@@ -23,7 +23,8 @@ MIP_GAP = 1e-6  # relative gap at which the branch and bound over all pairs may 
 NEIGHBOURHOOD_GAP = 5e-4  # over a neighbourhood: stop within this share of the whole need
 NEIGHBOURS = 4  # a concerned person's nearest pairs that join the neighbourhood
 MIP_SECONDS = 10.0  # past this the best allocation found so far is used
-EXACT_PAIRS = 2_000  # up to this many pairs the branch and bound runs over all of them
+EXACT_PAIRS = 2_000
+ROW_SLACK = 1e-7  # a rate this close to floor x the best counts as meeting it (LP tolerance)  # up to this many pairs the branch and bound runs over all of them
 
 __all__ = ["Model", "Solved", "fairest", "most_need", "shortest_routes"]
 
@@ -51,8 +52,9 @@ def fairest(model: Model, indexes: Sequence[GroupIndex], floor: float) -> Solved
     """Maximise the need placed with every group's rate >= floor x the best group's rate.
 
     1. The most need without the floor: when it already meets the floor it is the answer.
-    2. Otherwise the equity rows are added to that programme (re-solved from its basis) and
-       pairs generated again: the relaxation's optimum over all pairs is the bound.
+    2. Otherwise the equity rows are added to that programme (re-solved from its basis), those
+       of the attributes short of the floor first, and pairs generated again: the
+       relaxation's optimum over all pairs is the bound.
     3. When it is fractional, a start is made by rounding down and then unplacing, least need
        first, from the best-served group until the floor holds; the branch and bound then runs
        over all pairs (small instances) or over the pairs where the relaxation and that start
@@ -69,8 +71,7 @@ def fairest(model: Model, indexes: Sequence[GroupIndex], floor: float) -> Solved
     chosen = _whole(master.values())
     if chosen is not None and meets_floor(indexes, _placed(model, chosen), floor):
         return Solved(chosen, -master.objective())
-    master.add_equity(Equity(indexes, floor))
-    master.generate(everything, strategy=DUAL)  # rows added: the basis stays dual feasible
+    _add_equity_rows_as_needed(master, indexes, floor)
     relaxed, bound = master.values(), -master.objective()
     chosen = _whole(relaxed)
     if chosen is not None:
@@ -82,6 +83,33 @@ def fairest(model: Model, indexes: Sequence[GroupIndex], floor: float) -> Solved
     return Solved(
         _branch_and_bound(model, indexes, floor, start, free, NEIGHBOURHOOD_GAP * bound), bound
     )
+
+
+def _add_equity_rows_as_needed(master: Master, indexes: Sequence[GroupIndex], floor: float) -> None:
+    """Add the equity rows of the attributes whose floor the programme's solution misses, solve
+    again, and repeat until every attribute meets the floor.
+
+    Each attribute's rows reach every column of its members, and such dense rows make each
+    simplex iteration slow; often one or two attributes bind and the others hold unasked. The
+    end is the optimum over all the rows: it meets them all, and it is optimal with fewer.
+    """
+    pending = list(indexes)
+    while True:
+        x = master.values()
+        short = [index for index in pending if not _holds(master.model, index, floor, x)]
+        if not short:
+            return
+        master.add_equity(Equity(short, floor))
+        pending = [index for index in pending if all(index is not s for s in short)]
+        master.generate(np.ones(len(master.model.pairs), dtype=bool), strategy=DUAL)
+
+
+def _holds(model: Model, index: GroupIndex, floor: float, x: NDArray[np.float64]) -> bool:
+    """Whether the (perhaps fractional) solution x meets the floor over this attribute."""
+    group = index.member_of[model.pairs.request]
+    inside = group >= 0
+    rates = np.bincount(group[inside], weights=x[inside], minlength=len(index.groups)) / index.sizes
+    return bool(rates.min() >= floor * rates.max() - ROW_SLACK)
 
 
 def shortest_routes(model: Model, chosen: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -122,18 +150,37 @@ def _least_travel(
     feasible allocation `start`."""
     master = Master(model, model.pairs.distance_km, lower=lower)
     master.add(np.flatnonzero(start))
-    return _whole(master.values()) if master.generate(allowed) else None
+    return _whole(master.values()) if master.generate(allowed, strategy=DUAL) else None
 
 
 def _rounded(
     model: Model, indexes: Sequence[GroupIndex], floor: float, relaxed: NDArray[np.float64]
 ) -> NDArray[np.bool_]:
-    """A feasible start: the whole placements of the relaxation, levelled down to the floor."""
-    chosen = relaxed > 1 - WHOLE
+    """A feasible start: the relaxation rounded, levelled down to the floor.
+
+    Rounding takes the pairs by their value, largest first, while the person is free and the
+    program has a whole place left: the whole placements, then most of the fractional ones.
+    Dropping every fraction instead can leave a small group far below the others, and the
+    levelling would then take everyone else down with it.
+    """
+    chosen = _greedy(model, relaxed)
     need = np.zeros(model.requests)
     need[model.pairs.request] = model.weight
     kept = level_down(indexes, _placed(model, chosen), floor, need)
     return chosen & kept[model.pairs.request]
+
+
+def _greedy(model: Model, relaxed: NDArray[np.float64]) -> NDArray[np.bool_]:
+    order = np.argsort(-relaxed, kind="stable")
+    order = order[relaxed[order] > WHOLE].tolist()
+    request, program = model.pairs.request.tolist(), model.pairs.program.tolist()
+    free, taken = model.slots.tolist(), [False] * model.requests
+    chosen = np.zeros(len(model.pairs), dtype=bool)
+    for k in order:
+        r, p = request[k], program[k]
+        if not taken[r] and free[p] >= 1 - WHOLE:
+            taken[r], free[p], chosen[k] = True, free[p] - 1, True
+    return chosen
 
 
 def _neighbourhood(
