@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_user, sign_in
 from tests.web.family.matrix_rows import FAMILY_TOOLS_MATRIX, family_tools_world
+from tests.web.waitlist.matrix_rows import WAITLIST_MATRIX, waitlist_world
 
 ROLES = (
     "anonymous",
@@ -215,9 +216,27 @@ MATRIX: dict[str, dict[str, int]] = {
         404, anonymous=401, person=200, clinician=200, navigator=200
     ),
     # Waitlist and allocation rows.
+    **WAITLIST_MATRIX,
     # Oversight dashboard rows.
+    "oversight:index": expect(404, anonymous=302, supervisor=200),
+    "oversight:fidelity": expect(404, anonymous=302, supervisor=200),
+    "oversight:variation": expect(404, anonymous=302, supervisor=200),
+    "oversight:outcomes": expect(404, anonymous=302, supervisor=200),
+    "oversight:access": expect(404, anonymous=302, supervisor=200),
+    "oversight:equity": expect(404, anonymous=302, supervisor=200),
+    "oversight:visits": expect(404, anonymous=302, clinician=200),  # care team only
     # Reporting export rows.
-    # Training mode rows.
+    "reporting:episodes": expect(404, anonymous=302, supervisor=200),
+    "reporting:admissions_csv": expect(404, anonymous=302, supervisor=200),
+    "reporting:discharges_csv": expect(404, anonymous=302, supervisor=200),
+    "reporting:research": expect(404, anonymous=302, researcher=200),
+    # Training mode rows. Clinicians and supervisors practise; dana's answer is hers alone.
+    "training:home": expect(404, anonymous=302, clinician=200, supervisor=200),
+    "training:vignette": expect(404, anonymous=302, clinician=200, supervisor=200),
+    "training:submit": expect(404, anonymous=302, clinician=405, supervisor=405),
+    "training:answer": expect(404, anonymous=302, clinician=200),
+    "training:agreement": expect(404, anonymous=302, supervisor=200),
+    "training:agreement_csv": expect(404, anonymous=302, supervisor=200),
     "admin:index": expect(302, admin=200),
 }
 
@@ -340,8 +359,20 @@ def world(pat, quinn, dana, eli, sam, fran, nia, ada, rae):
         **sharing,
         **family_tools_world(fran),
         **_directory_world(pat, dana),
+        **waitlist_world(quinn.person, sam.user),
+        **_training_world(dana),
     }
     return personas, values
+
+
+def _training_world(dana: Any) -> dict[str, str]:
+    """dana's answer to one training vignette."""
+    from trellis.training import actions
+
+    answer = actions.record_answer(
+        dana.user, vignette_id="mild-alcohol-anxiety", level="1.0", codes=["psy.mi"]
+    )
+    return {"vignette_id": answer.vignette_id, "answer_id": str(answer.public_id)}
 
 
 def _directory_world(pat: Any, dana: Any) -> dict[str, str]:

@@ -17,10 +17,18 @@ NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
         (_("Sharing"), "sharing:consents"),
         (_("Referrals"), "referrals:mine"),
     ],
-    Role.CLINICIAN: [(_("Caseload"), "people:caseload"), (_("Referrals"), "referrals:worklist")],
+    Role.CLINICIAN: [
+        (_("Caseload"), "people:caseload"),
+        (_("Referrals"), "referrals:worklist"),
+        (_("Training"), "training:home"),
+    ],
     Role.SUPERVISOR: [
         (_("Caseload"), "people:caseload"),
         (_("Break-glass review"), "people:break_glass_review"),
+        (_("Training"), "training:home"),
+        (_("Allocation"), "waitlist:overview"),
+        (_("Quality"), "oversight:index"),
+        (_("Exports"), "reporting:episodes"),
     ],
     Role.NAVIGATOR: [
         (_("Referrals"), "referrals:worklist"),
@@ -33,7 +41,7 @@ NAVIGATION: dict[Role, list[tuple[Any, str]]] = {
         (_("Directory"), "directory:curate"),
         (_("Administration"), "admin:index"),
     ],
-    Role.RESEARCHER: [(_("Home"), "home")],
+    Role.RESEARCHER: [(_("Home"), "home"), (_("Research export"), "reporting:research")],
 }
 
 

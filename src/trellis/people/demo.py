@@ -21,7 +21,7 @@ from trellis.people.models import Person, Program
 from trellis.recovery import demo as self_management
 from trellis.sharing import demo as sharing
 
-DEMO_PASSWORD = "trellis-demo-2026"
+DEMO_PASSWORD = "trellis-demo-2026"  # noqa: S105 - the published password of the demo accounts
 
 STAFF = [
     ("clinician", Role.CLINICIAN, "Dana", "Reyes"),
@@ -63,10 +63,12 @@ PEOPLE = [
 class Loaded:
     users: list[str] = field(default_factory=list)
     people: int = 0
+    waiting: int = 0  # more people, on the waitlist only (waitlist/demo.py)
 
     def summary(self) -> str:
         return (
             f"Loaded demo data: {self.people} people in recovery; logins: {', '.join(self.users)}"
+            f"; {self.waiting} more people waiting for a place"
         )
 
 
@@ -96,8 +98,17 @@ def load(today: date | None = None) -> Loaded:
             sharing.load(person, staff["family"], clinician, today)
             _referral(person, housing, clinician, staff["navigator"], today)
         loaded.people += 1
+    from trellis.oversight import demo as oversight
+
+    oversight.load(program, staff, today)
+    from trellis.training import demo as training
+
+    training.load(staff)
     for person in Person.objects.filter(program=program):  # what the nightly run would raise
         monitoring.evaluate(person, today=today, by=None)
+    from trellis.waitlist import demo as waitlist
+
+    loaded.waiting = waitlist.load(program, today, by=staff["supervisor"])
     return loaded
 
 

@@ -26,8 +26,25 @@ LEVELS_OF_CARE = [
 BREAK_GLASS_MINUTES = 60
 
 
+# Insurance a program may accept, as contracts/intake.schema.json spells person.insurance
+# ("none" = free or sliding scale).
+INSURANCE = [
+    ("none", _("None (free or sliding scale)")),
+    ("medicaid", _("Medicaid")),
+    ("medicare", _("Medicare")),
+    ("private", _("Private")),
+    ("va", _("VA")),
+    ("other", _("Other")),
+]
+
+
 class Program(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120, unique=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)  # BCP 47 primary tags
+    insurance = models.JSONField(_("insurance accepted"), default=list, blank=True)
 
     def __str__(self) -> str:
         return self.name
