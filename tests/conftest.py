@@ -72,6 +72,14 @@ def sms_outbox(settings: Any) -> list[Any]:
     return sms.outbox
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache (counters such as the API token throttle)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def program(db: Any) -> Any:
     from trellis.people.models import Program

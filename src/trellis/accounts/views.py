@@ -32,6 +32,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = twofactor.verify_code(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id with the raised privilege
             return redirect("home")
         if twofactor.is_throttled(request.user):
             form.add_error("code", _("Too many wrong codes. Wait a minute, then enter a new code."))
@@ -52,6 +53,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         codes = twofactor.confirm_enrolment(request.user, device, form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
+            request.session.cycle_key()
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error(
             "code", _("That code does not match. Check the time on your phone and try again.")

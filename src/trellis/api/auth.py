@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from trellis.accounts.models import ApiToken, hash_token
@@ -17,8 +20,22 @@ from trellis.accounts.models import ApiToken, hash_token
 LAST_USED_RESOLUTION_SECONDS = 60
 
 
+class TooManyBadTokensError(HttpError):
+    """Too many wrong bearer tokens from one address: answered 429 with Retry-After."""
+
+    def __init__(self) -> None:
+        super().__init__(429, "Too many wrong API tokens from this address; try again later.")
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return f"trellis:api-token-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        key = _failures_key(request)
+        if cache.get(key, 0) >= settings.API_TOKEN_FAILURE_LIMIT:
+            raise TooManyBadTokensError
         found = (
             ApiToken.objects.active()
             .filter(key_hash=hash_token(token))
@@ -26,6 +43,11 @@ class TokenAuth(HttpBearer):
             .first()
         )
         if found is None or not found.user.is_active:
+            if cache.add(key, 1, settings.API_TOKEN_FAILURE_WINDOW_SECONDS) is False:
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr: start again
+                    cache.add(key, 1, settings.API_TOKEN_FAILURE_WINDOW_SECONDS)
             return None
         now = timezone.now()
         if (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -123,9 +125,19 @@ def install(api: NinjaAPI) -> None:
         message = f"{field or 'request'}: {first.get('msg', 'invalid input')}"
         return error(api, request, 422, "invalid", message, field)
 
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error(
+            api, request, 413, "too_large", f"The request body is larger than {limit} bytes."
+        )
+
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error(api, request, exc.status_code, "error", str(exc))
+        response = error(api, request, exc.status_code, "error", str(exc))
+        if exc.status_code == 429:
+            response["Retry-After"] = str(settings.API_TOKEN_FAILURE_WINDOW_SECONDS)
+        return response
 
     @api.exception_handler(errorpages.DATABASE_UNAVAILABLE[0])
     @api.exception_handler(errorpages.DATABASE_UNAVAILABLE[1])

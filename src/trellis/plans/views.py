@@ -126,7 +126,10 @@ def withdraw(request: HttpRequest, plan_id: UUID, decision_id: UUID) -> HttpResp
     record = plan.decisions.filter(public_id=decision_id).first()
     if record is None:
         raise Http404
-    new = actions.withdraw_consent(record, by=request.user)
+    try:
+        new = actions.withdraw_consent(record, by=request.user)
+    except InvalidInput as refused:
+        return _detail(request, plan, status=400, error=refused.message)
     return redirect("plans:detail", plan_id=new.public_id)
 
 
