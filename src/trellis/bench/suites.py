@@ -5,5 +5,6 @@ from trellis.bench import (  # noqa: F401
     assessment_bench,
     audit_bench,
     directory_bench,
+    load_bench,
     monitoring_bench,
 )

@@ -189,7 +189,11 @@ def _raise(person: Person, signal: core.Signal, by: Any) -> Alert:
 def schedule(person: Person, *, today: date | None = None) -> list[core.Due]:
     """What is due for the person under their current plan (empty without a plan)."""
     today = today or timezone.localdate()
-    seen = history(person, today=today)
+    return due_from(history(person, today=today), today=today)
+
+
+def due_from(seen: History, *, today: date) -> list[core.Due]:
+    """What is due under the plan in `seen` (empty without a plan)."""
     if seen.plan is None:
         return []
     last = dict(seen.last_taken)

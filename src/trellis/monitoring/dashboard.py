@@ -17,7 +17,7 @@ from trellis.core import charts
 from trellis.core import monitoring as core
 from trellis.core.instruments import instrument
 from trellis.core.reliable_change import has_figures, reliable_change
-from trellis.monitoring import actions
+from trellis.monitoring import actions, batch
 from trellis.people.models import Person
 from trellis.plans.models import Plan
 from trellis.recovery.models import CheckIn
@@ -119,9 +119,10 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
         .only("person_id", "total", "taken_at")
         .order_by("taken_at")
     )
+    seen = batch.histories(ids, today=today)
     rows = []
     for person in people:
-        plan = Plan.objects.filter(person=person).current()
+        plan = seen[person.pk].plan
         scored = last_score.get(person.pk)
         contacts = [
             d for d in (last_checkin.get(person.pk), scored and timezone.localdate(scored)) if d
@@ -133,7 +134,7 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
             last_checkin=last_checkin.get(person.pk),
             last_contact=max(contacts) if contacts else None,
             next_review=core.review_on(plan.document) if plan else None,
-            due=actions.schedule(person, today=today) if plan else [],
+            due=actions.due_from(seen[person.pk], today=today),
             today=today,
         )
         row.craving_spark = _craving_spark(checkins[person.pk], today)
