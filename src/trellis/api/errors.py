@@ -33,16 +33,27 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 COMMON = {
     400: "Bad Request: the body is not JSON",
     401: "Unauthorized: no session and no valid token",
+    413: "Content Too Large: the body is over the upload limit",
     422: "Unprocessable Content: a parameter or the body is not valid",
+    429: "Too Many Requests: too many wrong API tokens from this address; see Retry-After",
+}
+# How long a throttled address waits (API_TOKEN_FAILURE_WINDOW_SECONDS), on every 429.
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer"},
+    }
 }
 
 
 class DocumentedAPI(NinjaAPI):
     """A NinjaAPI whose OpenAPI document lists the errors every operation can answer.
 
-    A malformed id or query (422), a body that is not JSON (400) or a missing token (401) is
-    answered by the handlers in `install`, before the operation runs, so the operations do not
-    declare them; the document must, or clients (and schemathesis) meet undocumented statuses.
+    A malformed id or query (422), a body that is not JSON (400) or over the size limit (413),
+    a missing token (401) or too many wrong ones from one address (429) is answered by the
+    handlers in `install` or the authentication, before the operation runs, so the operations
+    do not declare them; the document must, or clients (and schemathesis) meet undocumented
+    statuses.
     """
 
     def get_openapi_schema(
@@ -60,17 +71,18 @@ class DocumentedAPI(NinjaAPI):
 def document_common_errors(operation: dict[str, Any]) -> None:
     statuses = []
     if operation.get("security"):
-        statuses.append(401)
+        statuses += [401, 429]  # a token is tried, so wrong ones are counted (auth.TokenAuth)
     if operation.get("requestBody") or any(map(may_be_invalid, operation.get("parameters", ()))):
         statuses.append(422)
     if operation.get("requestBody"):
-        statuses.append(400)
+        statuses += [400, 413]  # only an operation that reads its body meets an oversized one
     responses = operation.setdefault("responses", {})  # ninja's keys are ints
     for status in statuses:
         if status not in responses and str(status) not in responses:
             responses[status] = {
                 "description": COMMON[status],
                 "content": {"application/json": {"schema": ERROR_REF}},
+                **({"headers": RETRY_AFTER} if status == 429 else {}),
             }
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from trellis.accounts.decorators import role_required
 from trellis.audit import log as audit
-from trellis.core import quality
+from trellis.core import quality, spreadsheet
 from trellis.core.access import Role
 from trellis.core.errors import InvalidInput
 from trellis.oversight import actions, tables
@@ -136,7 +136,7 @@ def _csv(section: str, rows: list[tables.Table], slug: str, today: date) -> Http
     )
     writer = csv.writer(response)
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows(spreadsheet.row(r) for r in table.rows)
     return response
 
 

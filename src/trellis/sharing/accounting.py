@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trellis.audit.models import AuditEvent, Outcome
+from trellis.core import spreadsheet
 from trellis.core.consent import Category
 from trellis.people.models import Person
 from trellis.sharing.models import Consent
@@ -82,10 +83,5 @@ def as_csv(rows: list[Disclosure]) -> str:
             row.consent.purpose if row.consent else "",
             row.consent.signed_at.date().isoformat() if row.consent else "",
         ]
-        writer.writerow([_cell(value) for value in cells])
+        writer.writerow(spreadsheet.row(cells))
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a name as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.decorators import role_required
+from trellis.core import spreadsheet
 from trellis.core import training as core
 from trellis.core.access import Role
 from trellis.core.assessment import score_all
@@ -196,14 +197,16 @@ def _csv(rows: Any) -> str:
     for row in rows:
         a = row.agreement
         writer.writerow(
-            [
-                row.trainee.username,
-                a.n,
-                _figure(a.observed),
-                _figure(a.kappa),
-                a.kappa_status.value,
-                _figure(a.plan_agreement),
-            ]
+            spreadsheet.row(
+                [
+                    row.trainee.username,
+                    a.n,
+                    _figure(a.observed),
+                    _figure(a.kappa),
+                    a.kappa_status.value,
+                    _figure(a.plan_agreement),
+                ]
+            )
         )
     return out.getvalue()
 

@@ -40,7 +40,7 @@ def read_folder(
 ) -> Iterator[Raw | Built]:
     files = _declared(folder, problems)
     if files is None:
-        files = {p.stem: [p.name] for p in sorted(folder.glob("*.csv"))}
+        files = {p.stem: [p.name] for p in _inside(sorted(folder.glob("*.csv")), folder, problems)}
     if _version(folder, files) == "1.1":
         tables = {
             table: [t for p in paths if (t := read_table(folder / p, p, problems)) is not None]
@@ -133,11 +133,29 @@ def _is_number(text: str) -> bool:
     return number(text).__class__ is not str
 
 
+# A link in the folder may lead anywhere (/etc/passwd): the package is what the folder holds.
+OUTSIDE = "is a link that leads outside the package folder; only files in the folder are read"
+
+
+def lies_outside(folder: Path, path: Path) -> bool:
+    """Whether `path`, links followed, is somewhere other than inside `folder`."""
+    return not path.resolve().is_relative_to(folder.resolve())
+
+
+def _inside(paths: list[Path], folder: Path, problems: list[Problem]) -> list[Path]:
+    """The paths that stay in the folder; each link that leaves it is a problem naming it."""
+    outside = [p for p in paths if lies_outside(folder, p)]
+    problems.extend(Problem(p.relative_to(folder).as_posix(), None, None, OUTSIDE) for p in outside)
+    return [p for p in paths if p not in outside]
+
+
 def _declared(folder: Path, problems: list[Problem]) -> dict[str, list[str]] | None:
     """Each table the datapackage.json declares, by name, with its files that exist."""
     path = folder / "datapackage.json"
     if not path.exists():
         return None
+    if not _inside([path], folder, problems):
+        return {}  # its tables cannot be known, and the folder's files are not guessed at
     try:
         package = json.loads(path.read_text(encoding="utf-8-sig"))
     except ValueError as error:  # also UnicodeDecodeError

@@ -21,6 +21,7 @@ from typing import Any
 
 from trellis.core.hsds import schema
 from trellis.core.hsds.assemble import Raw, words
+from trellis.core.hsds.csv_source import OUTSIDE, lies_outside
 from trellis.core.hsds.model import Problem
 
 # Lists of records a record holds, and the link each one gets back to it.
@@ -61,6 +62,24 @@ OWNERS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "attribute": (("taxonomy_term", "taxonomy_term", "taxonomy_term_id"),),
     "taxonomy_term": (("taxonomy_detail", "taxonomy", "taxonomy_id"),),
 }
+
+
+def files_in(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The .json files under `folder` (datapackage.json aside), as an API dump is laid out.
+
+    A link that leads outside the folder, to a file or a folder of files, is a problem naming
+    it, and is not read.
+    """
+    found = []
+    for path in sorted(folder.rglob("*")):  # rglob does not go down linked folders
+        json_file = path.suffix.lower() == ".json" and path.name != "datapackage.json"
+        if not (json_file or path.is_dir()):
+            continue
+        if lies_outside(folder, path):
+            problems.append(Problem(path.relative_to(folder).as_posix(), None, None, OUTSIDE))
+        elif json_file and path.is_file():
+            found.append(path)
+    return found
 
 
 def read_file(path: Path, name: str, problems: list[Problem]) -> Iterator[Raw]:

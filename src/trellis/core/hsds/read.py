@@ -80,9 +80,7 @@ _NOT_HSDS = "is not HSDS: give a .json file, or a folder of HSDS CSV or JSON fil
 
 
 def _json_folder(folder: Path, problems: list[Problem]) -> Iterator[Raw]:
-    files = sorted(
-        p for p in folder.rglob("*.json") if p.is_file() and p.name != "datapackage.json"
-    )
+    files = json_source.files_in(folder, problems)
     if not files:
         problems.append(Problem(folder.name, None, None, _NOT_HSDS))
     for file in files:
