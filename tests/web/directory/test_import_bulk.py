@@ -213,3 +213,15 @@ def test_an_invalid_record_without_skip_invalid_stores_nothing(generated, tmp_pa
     assert not Organization.objects.exists()
     assert not Service.objects.exists()
     assert import_path(broken, skip_invalid=True).counts["services"].created == 299
+
+
+def test_rows_added_after_a_large_import_take_keys_after_the_imported_ones(generated, monkeypatch):
+    monkeypatch.setattr(importer, "BULK", 1)
+    import_path(generated)
+    keys = list(Service.objects.values_list("pk", flat=True))
+    assert len(set(keys)) == 300
+    organization = Organization.objects.first()
+    added = Service.objects.create(
+        hsds_id="added-by-hand", record={}, digest="", organization=organization, name="Added"
+    )
+    assert added.pk > max(keys), "the sequence moved past the block the import took"
