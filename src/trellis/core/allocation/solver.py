@@ -150,7 +150,7 @@ def _least_travel(
     feasible allocation `start`."""
     master = Master(model, model.pairs.distance_km, lower=lower)
     master.add(np.flatnonzero(start))
-    return _whole(master.values()) if master.generate(allowed, strategy=DUAL) else None
+    return _whole(master.values()) if master.generate(allowed, start=start) else None
 
 
 def _rounded(
