@@ -5,12 +5,12 @@ import math
 from trellis.bench.load_bench import percentile, read_log
 
 LOG = (
-    "sign in\t900.0\t1\t\n"
-    "second factor\t40.0\t1\t\n"
-    "/caseload/\t100.0\t1\t\n"
-    "/caseload/\t300.0\t0\tstatus 500\n"
-    "/me/\t20.0\t1\t\n"
-    "/me/\t40.0\t1\t\n"
+    "sign in\t900.0\t1\t1796500000.000\t\n"
+    "second factor\t40.0\t1\t1796500000.000\t\n"
+    "/caseload/\t100.0\t1\t1796500000.000\t\n"
+    "/caseload/\t300.0\t0\t1796500000.000\tstatus 500\n"
+    "/me/\t20.0\t1\t1796500000.000\t\n"
+    "/me/\t40.0\t1\t1796500000.000\t\n"
 )
 
 

@@ -7,7 +7,7 @@ from trellis.core import spreadsheet
 
 @pytest.mark.parametrize(
     "value",
-    ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-"],
+    ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-"],
 )
 def test_a_formula_is_quoted(value):
     assert spreadsheet.cell(value) == "'" + value

@@ -35,7 +35,12 @@ from trellis.bench.runner import Row, figure, row
 SCRATCH = "trellis_bench_load"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 SIGN_IN = ("sign in", "sign in (form)", "second factor", "second factor (form)")
-WORKERS, THREADS = 3, 4  # gunicorn: processes x threads for a 2-core machine
+WORKERS, THREADS = 3, 4  # gunicorn: processes x threads for a 2-core machine (3 x 4 measured
+# best here: 2 x 6 and 6 x 2 doubled the p95)
+# Longer than a simulated user's pause between requests (locustfile.THINK_SECONDS): with
+# gunicorn's 2 s a connection could be closed just as the next request was sent on it, which
+# the client sees as "connection reset" (status 0) though the server never read the request.
+KEEP_ALIVE = 10
 READY_SECONDS = 60
 WARM_UP_SECONDS = 15  # one user of each role first, unmeasured: every page compiled and cached
 
@@ -147,6 +152,7 @@ def _serving(env: dict[str, str]) -> Iterator[str]:
         sys.executable, "-m", "gunicorn", "trellis.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
         "--worker-class", "gthread", "--timeout", "120", "--log-level", "warning",
+        "--keep-alive", str(KEEP_ALIVE),
     ]  # fmt: skip
     log = Path(env["TRELLIS_HOME"]) / "gunicorn.log"
     with log.open("w") as errors:
@@ -200,7 +206,7 @@ def read_log(text: str, *, seconds: float) -> Requests:
     failures: dict[str, int] = defaultdict(int)
     reasons: dict[str, int] = defaultdict(int)
     for line in text.splitlines():
-        name, milliseconds, ok, why = line.split("\t")
+        name, milliseconds, ok, _at, why = line.split("\t")
         times[name].append(float(milliseconds))
         if ok != "1":
             failures[name] += 1

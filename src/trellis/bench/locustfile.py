@@ -11,7 +11,7 @@ skipping the last k - 1, so short runs before the main one never sign in with a 
 authenticator code is accepted once.
 
 With TRELLIS_LOAD_LOG set, every request is also written to that file (name, milliseconds,
-1 for success), so the benchmark computes exact percentiles rather than locust's rounded ones.
+1 for success, when it ended, why it failed), so the benchmark computes exact percentiles rather than locust's rounded ones.
 
 Run by `trellis bench --only load` (bench/load_bench.py); it is also a plain locustfile:
     locust -f src/trellis/bench/locustfile.py --host http://127.0.0.1:8000
@@ -23,6 +23,7 @@ import json
 import os
 import random
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -68,7 +69,9 @@ def _logins(role: str) -> Iterator[dict[str, Any]]:
 
 
 POOLS = {role: _logins(role) for role in ("clinician", "navigator", "person")}
-LOG = os.environ.get("TRELLIS_LOAD_LOG")  # every request's name, time (ms) and outcome
+LOG = os.environ.get(
+    "TRELLIS_LOAD_LOG"
+)  # every request: name, time (ms), outcome, when it ended, why it failed
 
 
 if LOG:
@@ -77,7 +80,8 @@ if LOG:
     @events.request.add_listener
     def _record(name: str, response_time: float, exception: Any, **_: Any) -> None:
         why = " ".join(str(exception).split())[:200] if exception else ""
-        _log.write(f"{name}\t{response_time:.3f}\t{0 if exception else 1}\t{why}\n")
+        ok = 0 if exception else 1
+        _log.write(f"{name}\t{response_time:.3f}\t{ok}\t{time.time():.3f}\t{why}\n")
 
 
 class SignedIn(HttpUser):
@@ -187,7 +191,9 @@ class Person(SignedIn):
     @task(1)
     def journal(self) -> None:
         entry = {
-            "at": f"{_today() - timedelta(days=1)}T20:30",
+            # Two days back: yesterday evening in UTC can still be ahead of the server's clock
+            # in its own time zone (America/Chicago by default), and the form refuses a future.
+            "at": f"{_today() - timedelta(days=2)}T20:30",
             "craving": random.randint(0, 8),  # noqa: S311
             "triggers": ["stress"],
             "text": "Busy day; went for a walk after dinner.",
