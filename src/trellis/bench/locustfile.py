@@ -11,7 +11,8 @@ skipping the last k - 1, so short runs before the main one never sign in with a 
 authenticator code is accepted once.
 
 With TRELLIS_LOAD_LOG set, every request is also written to that file (name, milliseconds,
-1 for success, when it ended, why it failed), so the benchmark computes exact percentiles rather than locust's rounded ones.
+1 for success, when it ended, why it failed), so the benchmark computes exact percentiles rather
+than locust's rounded ones.
 
 Run by `trellis bench --only load` (bench/load_bench.py); it is also a plain locustfile:
     locust -f src/trellis/bench/locustfile.py --host http://127.0.0.1:8000
@@ -69,9 +70,8 @@ def _logins(role: str) -> Iterator[dict[str, Any]]:
 
 
 POOLS = {role: _logins(role) for role in ("clinician", "navigator", "person")}
-LOG = os.environ.get(
-    "TRELLIS_LOAD_LOG"
-)  # every request: name, time (ms), outcome, when it ended, why it failed
+# Every request: name, time (ms), outcome, when it ended, why it failed.
+LOG = os.environ.get("TRELLIS_LOAD_LOG")
 
 
 if LOG:
