@@ -7,7 +7,7 @@ from scipy.optimize import linprog
 
 from trellis.bench.allocation_bench import generate
 from trellis.core.allocation import parse_capacity, parse_requests, solver
-from trellis.core.allocation.master import DUAL, INF, Equity, Master
+from trellis.core.allocation.master import Equity, Master
 from trellis.core.allocation.policies import Situation
 
 
@@ -69,21 +69,60 @@ def test_its_equity_rows_hold_the_floor_in_the_relaxation(situation):
         assert rates.min() >= 0.95 * rates.max() - 1e-6
 
 
-def test_the_least_travel_pass_from_the_start_basis_finds_the_cold_solves_optimum(situation):
+def pair_rows(model):
+    """Each person's row (placed at most once) and each program's (within its places)."""
+    pairs = model.pairs
+    people = [np.where(pairs.request == r, 1.0, 0.0) for r in range(model.requests)]
+    programs = [np.where(pairs.program == p, 1.0, 0.0) for p in range(len(model.slots))]
+    return np.array(people), np.array(programs)
+
+
+def test_the_routes_flow_finds_the_least_travel_of_the_same_people_as_linprog(situation):
     model = situation.model
     chosen = solver.most_need(model).chosen
     placed = np.zeros(model.requests, dtype=bool)
     placed[model.pairs.request[chosen]] = True
-    lower = np.concatenate([np.where(placed, 1.0, -INF), np.full(len(model.slots), -INF)])
-    allowed = placed[model.pairs.request]
-    warm = Master(model, model.pairs.distance_km, lower=lower)
-    warm.add(np.flatnonzero(chosen))
-    assert warm.generate(allowed, start=chosen)
-    cold = Master(model, model.pairs.distance_km, lower=lower)
-    cold.add(np.flatnonzero(chosen))
-    assert cold.generate(allowed, strategy=DUAL)
-    assert warm.objective() == pytest.approx(cold.objective(), rel=1e-9)
-    routed = warm.values() > 0.5
+    people, programs = pair_rows(model)
+    reference = linprog(
+        model.pairs.distance_km,
+        A_ub=programs,
+        b_ub=model.slots,
+        A_eq=people[placed],
+        b_eq=np.ones(placed.sum()),
+        bounds=[(0, 1 if fits else 0) for fits in placed[model.pairs.request]],
+        method="highs",
+    )
+    assert reference.status == 0
+    routed = solver.shortest_routes(model, chosen)
     assert np.array_equal(
         np.bincount(model.pairs.request[routed], minlength=model.requests) > 0, placed
     )
+    assert np.all(
+        np.bincount(model.pairs.program[routed], minlength=len(model.slots)) <= model.slots
+    )
+    # distances count in whole metres: at most half a metre off per person
+    travel = model.pairs.distance_km[routed].sum()
+    assert travel == pytest.approx(reference.fun, abs=0.0005 * placed.sum())
+
+
+def test_optimal_travels_least_among_the_allocations_of_the_most_need(situation):
+    model = situation.model
+    people, programs = pair_rows(model)
+    rows, limits = (
+        np.vstack([people, programs]),
+        np.concatenate([np.ones(model.requests), model.slots]),
+    )
+    most = linprog(-model.weight, A_ub=rows, b_ub=limits, bounds=(0, 1), method="highs")
+    shortest = linprog(
+        model.pairs.distance_km,
+        A_ub=np.vstack([rows, -model.weight]),
+        b_ub=np.append(limits, most.fun + 1e-6),
+        bounds=(0, 1),
+        method="highs",
+    )
+    assert most.status == 0
+    assert shortest.status == 0
+    chosen = solver.most_need(model).chosen
+    assert model.weight[chosen].sum() == pytest.approx(-most.fun, rel=1e-9)
+    travel = model.pairs.distance_km[chosen].sum()
+    assert travel == pytest.approx(shortest.fun, abs=0.0005 * chosen.sum())

@@ -74,9 +74,7 @@ class Equity:
 class Master:
     """The programme over the pairs added so far; see the module docstring."""
 
-    def __init__(
-        self, model: Model, cost: NDArray[np.float64], *, lower: NDArray[np.float64] | None = None
-    ) -> None:
+    def __init__(self, model: Model, cost: NDArray[np.float64]) -> None:
         self.model, self.cost = model, cost
         self.scale = max(1.0, float(np.abs(cost).max())) if len(cost) else 1.0
         self.highs = _Quiet()
@@ -85,7 +83,7 @@ class Master:
         self.equity: Equity | None = None
         self.rates_at: list[int] = []  # the t columns, each after its attribute's n columns
         upper = np.concatenate([np.ones(model.requests), model.slots])
-        _add_rows(self.highs, np.full(len(upper), -INF) if lower is None else lower, upper)
+        _add_rows(self.highs, np.full(len(upper), -INF), upper)
 
     @property
     def group_rows(self) -> int:
@@ -144,23 +142,13 @@ class Master:
             row += 3 * len(index.groups)
         return result
 
-    def generate(
-        self,
-        allowed: NDArray[np.bool_],
-        *,
-        strategy: int = PRIMAL,
-        start: NDArray[np.bool_] | None = None,
-    ) -> bool:
+    def generate(self, allowed: NDArray[np.bool_], *, strategy: int = PRIMAL) -> bool:
         """Solve, add the improving `allowed` pairs, repeat until none would improve.
 
         It ends: every round adds at least one pair not yet in, and there are finitely many.
-        The first solve may use another simplex strategy (dual after rows were added), or start
-        from the basis of the feasible allocation `start` (its pairs already in the programme).
+        The first solve may use another simplex strategy (dual after rows were added).
         """
         self.add(_nearest(self.model.pairs, allowed, FIRST))
-        if start is not None:
-            self._basis_of(start)
-            strategy = PRIMAL
         self.highs.setOptionValue("simplex_strategy", strategy)
         while True:
             self.highs.run()
@@ -171,22 +159,6 @@ class Master:
             if not len(entering):
                 return True
             self.add(entering)
-
-    def _basis_of(self, start: NDArray[np.bool_]) -> None:
-        """A basis at the allocation `start`: its pair columns basic, one in each placed person's
-        row (held at 1), and the slack of every other row basic. It is triangular, so it is a
-        basis, and primal feasible, so the primal simplex sets off from `start` rather than from
-        nothing (which takes the dual simplex tens of thousands of iterations here)."""
-        columns = np.zeros(self.highs.getNumCol(), dtype=bool)
-        columns[self.position[start]] = True
-        placed = np.zeros(self.highs.getNumRow(), dtype=bool)
-        placed[self.model.pairs.request[start]] = True
-        status = highspy.HighsBasisStatus
-        basis = highspy.HighsBasis()
-        basis.col_status = [status.kBasic if c else status.kLower for c in columns.tolist()]
-        basis.row_status = [status.kUpper if p else status.kBasic for p in placed.tolist()]
-        basis.valid = True
-        self.highs.setBasis(basis)
 
     def _entering(self, allowed: NDArray[np.bool_]) -> NDArray[np.int64]:
         """For each person, the allowed pair outside with the most negative reduced cost."""

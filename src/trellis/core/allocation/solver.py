@@ -4,7 +4,8 @@ One 0-1 variable per appropriate pair (never a dense person x program matrix), o
 (placed at most once), one per program (within its open places). Without equity rows this is a
 transportation problem: its matrix is totally unimodular, so every vertex of the linear
 relaxation is whole, and the simplex answer is the integer optimum and its own bound. The equity
-rows break that property; `fairest` says what is done then.
+rows break that property; `fairest` says what is done then. Once the need is settled, the least
+travel is a flow (routes.py).
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from trellis.core.allocation.fairness import GroupIndex, level_down, meets_floor
-from trellis.core.allocation.master import DUAL, INF, PRICE, Equity, Master, Model
+from trellis.core.allocation.master import DUAL, PRICE, Equity, Master, Model
+from trellis.core.allocation.routes import least_travel
 
 WHOLE = 1e-6  # a relaxation value this close to 0 or 1 counts as whole
 MIP_GAP = 1e-6  # relative gap at which the branch and bound over all pairs may stop
 NEIGHBOURHOOD_GAP = 5e-4  # over a neighbourhood: stop within this share of the whole need
 NEIGHBOURS = 4  # a concerned person's nearest pairs that join the neighbourhood
 MIP_SECONDS = 10.0  # past this the best allocation found so far is used
-EXACT_PAIRS = 2_000
-ROW_SLACK = 1e-7  # a rate this close to floor x the best counts as meeting it (LP tolerance)  # up to this many pairs the branch and bound runs over all of them
+EXACT_PAIRS = 2_000  # up to this many pairs the branch and bound runs over all of them
+ROW_SLACK = 1e-7  # a rate this close to floor x the best counts as meeting it (LP tolerance)
 
 __all__ = ["Model", "Solved", "fairest", "most_need", "shortest_routes"]
 
@@ -115,12 +117,11 @@ def _holds(model: Model, index: GroupIndex, floor: float, x: NDArray[np.float64]
 def shortest_routes(model: Model, chosen: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The same people placed, each sent where the total travel is least.
 
-    Who is placed fixes the need and every group's rate, so this changes neither; with each
-    placed person's row held at 1 the matrix stays unimodular and the answer is whole.
+    Who is placed fixes the need and every group's rate, so this changes neither.
     """
     placed = _placed(model, chosen)
-    lower = np.concatenate([np.where(placed, 1.0, -INF), np.full(len(model.slots), -INF)])
-    routed = _least_travel(model, placed[model.pairs.request], lower, chosen)
+    nothing_held = np.zeros(len(model.slots), dtype=bool)
+    routed = least_travel(model, placed[model.pairs.request], placed, nothing_held)
     return chosen if routed is None else routed
 
 
@@ -129,28 +130,20 @@ def _least_travel_on_optimal_face(
 ) -> NDArray[np.bool_]:
     """The tie-break: least travel over the optimal face of the first programme.
 
-    Pairs whose reduced cost is not zero are left out, and rows whose dual is not zero are held
-    at their limit (complementary slackness, which every optimal allocation meets against any
-    optimal dual). That keeps the matrix unimodular, so the shortest allocation is whole and its
-    need is the optimum exactly. Should the solver's tolerances blur a zero, `chosen` stands.
+    Pairs whose reduced cost is not zero are left out, and people and programs whose row's dual
+    is not zero are held at their limit (complementary slackness, which every optimal allocation
+    meets against any optimal dual): every allocation left has the optimum's need, and the
+    shortest of them is found as a flow. Should the solver's tolerances blur a zero, `chosen`
+    stands.
     """
     tolerance = PRICE * master.scale
-    limits = np.concatenate([np.ones(model.requests), model.slots])
-    lower = np.where(master.duals() < -tolerance, limits, -INF)
-    shorter = _least_travel(model, master.reduced_costs() <= tolerance, lower, chosen)
+    held = master.duals() < -tolerance
+    shorter = least_travel(
+        model, master.reduced_costs() <= tolerance, held[: model.requests], held[model.requests :]
+    )
     if shorter is None or model.weight[shorter].sum() < model.weight[chosen].sum() - tolerance:
         return chosen
     return shorter
-
-
-def _least_travel(
-    model: Model, allowed: NDArray[np.bool_], lower: NDArray[np.float64], start: NDArray[np.bool_]
-) -> NDArray[np.bool_] | None:
-    """Least total distance over the `allowed` pairs, rows bounded below by `lower`, from the
-    feasible allocation `start`."""
-    master = Master(model, model.pairs.distance_km, lower=lower)
-    master.add(np.flatnonzero(start))
-    return _whole(master.values()) if master.generate(allowed, start=start) else None
 
 
 def _rounded(
