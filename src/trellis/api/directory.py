@@ -9,8 +9,8 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Field, Router, Schema
 from ninja import Query as QueryParams
-from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from trellis.api.errors import Error
@@ -30,7 +30,10 @@ router = Router(tags=["referrals"])
 
 
 class SearchIn(Schema):
-    near: str  # "LAT,LON"
+    near: str = Field(
+        description="The point to search from: LAT,LON in decimal degrees, e.g. 41.88,-87.63 "
+        "(anything else is answered 400, naming `near`)"
+    )
     radius_km: float = 25.0
     category: str | None = None
     language: str | None = None
