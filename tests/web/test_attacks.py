@@ -210,10 +210,14 @@ def _plant_payload_around_the_care_loop(personas: dict[str, Any], values: dict[s
         },
         by=nia.user,
     )
-    # The waitlist: the waiting person's name, needs, the program's service, a change's reason.
+    # The waitlist: the waiting person's name and needs, an earlier removal's needs and reason,
+    # the program's service, a change's reason. (test_attacks_waitlist.py proves each field.)
     entry = WaitlistEntry.objects.get(public_id=values["waitlist_entry_id"])
     entry.needs = PAYLOAD
     entry.save()
+    gone = WaitlistEntry.objects.get(public_id=values["removed_entry_id"])
+    gone.needs = gone.removed_reason = PAYLOAD
+    gone.save()
     entry.person.family_name = PAYLOAD
     entry.person.save()
     Capacity.objects.filter(program__public_id=values["program_id"]).update(service=PAYLOAD)
@@ -266,6 +270,7 @@ MUST_SHOW = {
         "waitlist:entry_remove",
         "waitlist:overview",
         "waitlist:program",
+        "waitlist:removed",
         "waitlist:run",
     },
     "family": {

@@ -66,7 +66,9 @@ def fresh_database(tmp_path):
     import psycopg
 
     server = urlsplit(os.environ["DATABASE_URL"])
-    name = f"trellis_restore_test_{os.getpid()}"
+    # Named after the run's own database, so runs that share a server with their own
+    # DATABASE_URL (trellis_<something>) keep their databases under their own prefix.
+    name = f"{server.path.strip('/')}_restore_{os.getpid()}"
 
     def maintenance(statement: str) -> None:
         url = urlunsplit(server._replace(path="/postgres"))

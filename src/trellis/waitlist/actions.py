@@ -92,7 +92,8 @@ def remove_entry(entry: WaitlistEntry, *, reason: str, by: Any) -> WaitlistEntry
             "entry", "someone still waiting", message=_("This person is no longer waiting.")
         )
     entry.status, entry.removed_reason = EntryStatus.REMOVED, reason.strip()
-    entry.save(update_fields=["status", "removed_reason"])
+    entry.removed_at = timezone.now()
+    entry.save(update_fields=["status", "removed_reason", "removed_at"])
     audit.record(by, "update", entry, purpose=Purpose.OPERATIONS, detail={"status": "removed"})
     return entry
 

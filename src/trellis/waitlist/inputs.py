@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import F
+
 from trellis.assessments.models import Intake, IntakeStatus
 from trellis.people.demographics import groups_by_person
 from trellis.people.models import Episode, Person, Program
@@ -63,6 +65,15 @@ def waiting_entries() -> list[WaitlistEntry]:
         WaitlistEntry.objects.filter(status=EntryStatus.WAITING)
         .select_related("person")
         .order_by("waiting_since", "created", "pk")
+    )
+
+
+def removed_entries(limit: int) -> list[WaitlistEntry]:
+    """The latest removals first; those removed before the date was kept come last."""
+    return list(
+        WaitlistEntry.objects.filter(status=EntryStatus.REMOVED)
+        .select_related("person")
+        .order_by(F("removed_at").desc(nulls_last=True), "-created", "-pk")[:limit]
     )
 
 

@@ -65,7 +65,8 @@ class WaitlistEntry(models.Model):
     status = models.CharField(
         max_length=8, choices=EntryStatus.choices, default=EntryStatus.WAITING
     )
-    removed_reason = EncryptedTextField(blank=True)
+    removed_reason = EncryptedTextField(_("reason for removal"), blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)  # empty for removals before it
     episode = models.ForeignKey(
         Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

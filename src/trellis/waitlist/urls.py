@@ -8,6 +8,7 @@ urlpatterns = [
     path("allocation/programs/<uuid:program_id>/", views.program, name="program"),
     path("allocation/programs/<uuid:program_id>/capacity/", views.capacity, name="capacity"),
     path("allocation/waitlist/new/", views.entry_new, name="entry_new"),
+    path("allocation/waitlist/removed/", views.removed, name="removed"),
     path(
         "allocation/waitlist/<uuid:waitlist_entry_id>/remove/",
         views.entry_remove,

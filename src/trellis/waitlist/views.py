@@ -32,6 +32,7 @@ from trellis.waitlist.forms import (
 from trellis.waitlist.models import AllocationRun, EntryStatus, RunStatus, WaitlistEntry
 
 SUPERVISOR = Role.SUPERVISOR
+REMOVED_SHOWN = 100  # the removed page's latest removals
 
 
 @role_required(SUPERVISOR)
@@ -183,6 +184,21 @@ def entry_remove(request: HttpRequest, waitlist_entry_id: UUID) -> HttpResponse:
     return render(
         request, "waitlist/entry_remove.html", {"entry": entry, "form": form}, status=status
     )
+
+
+@role_required(SUPERVISOR)
+def removed(request: HttpRequest) -> HttpResponse:
+    """Who was taken off the waitlist, when and why: the latest removals first."""
+    entries = inputs.removed_entries(REMOVED_SHOWN)
+    audit.record(
+        request.user,
+        "list",
+        object_type="Waitlist",
+        purpose=Purpose.OPERATIONS,
+        detail={"status": EntryStatus.REMOVED.value, "count": len(entries)},
+    )
+    context = {"entries": entries, "shown": REMOVED_SHOWN}
+    return render(request, "waitlist/removed.html", context)
 
 
 @role_required(SUPERVISOR)

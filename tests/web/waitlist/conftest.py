@@ -43,6 +43,7 @@ def waiting(person: Any, by: Any, *, days: int = 10, level: str = "1.0", **facts
         person=person,
         level=level,
         need_weight=facts.get("need_weight", 1.0),
+        needs=facts.get("needs", ""),
         languages=facts.get("languages", ["en"]),
         insurance=facts.get("insurance", "medicaid"),
         max_travel_km=facts.get("max_travel_km", 30.0),

@@ -32,6 +32,7 @@ WAITLIST_MATRIX: dict[str, dict[str, int]] = {
     "waitlist:capacity": _supervisor(405),
     "waitlist:entry_new": _supervisor(),
     "waitlist:entry_remove": _supervisor(),  # waitlist_entry_id
+    "waitlist:removed": _supervisor(),
     "waitlist:run_new": _supervisor(405),
     "waitlist:run": _supervisor(),  # run_id
     "waitlist:run_change": _supervisor(405),
@@ -40,13 +41,16 @@ WAITLIST_MATRIX: dict[str, dict[str, int]] = {
 
 
 def waitlist_world(waiting_person: Any, supervisor: Any) -> dict[str, str]:
-    """`waiting_person`'s program made complete with capacity, the person waiting, and a run."""
+    """`waiting_person`'s program made complete with capacity, the person waiting (and removed
+    once before), and a run."""
     from django.utils import timezone
 
     from tests.web.waitlist.conftest import complete_program, waiting
     from trellis.waitlist import actions
 
     program = complete_program(waiting_person.program.name)
+    earlier = waiting(waiting_person, supervisor, days=200)
+    actions.remove_entry(earlier, reason="Moved away; back since.", by=supervisor)
     entry = waiting(waiting_person, supervisor)
     run = actions.propose_run(
         policy="equitable", equity_floor=0.8, by=supervisor, today=timezone.localdate()
@@ -54,5 +58,6 @@ def waitlist_world(waiting_person: Any, supervisor: Any) -> dict[str, str]:
     return {
         "program_id": str(program.public_id),
         "waitlist_entry_id": str(entry.public_id),
+        "removed_entry_id": str(earlier.public_id),
         "run_id": str(run.public_id),
     }

@@ -45,6 +45,22 @@ def test_a_run_proposes_and_reports_who_goes_where_with_the_three_policies(
     assert AuditEvent.objects.filter(action="create", object_type="AllocationRun").count() == 1
 
 
+def test_the_run_shows_the_needs_of_who_is_placed_and_who_still_waits(client, sam, three_waiting):
+    avery, _blake, casey = three_waiting
+    for entry, needs in ((avery, "Evening groups"), (casey, "Wheelchair access")):
+        entry.needs = needs
+        entry.save(update_fields=["needs"])
+    sign_in(client, sam)
+
+    _run, location = propose(client, "fcfs")
+    page = client.get(location).content.decode()
+
+    placed = page[page.index('data-testid="assignments"') : page.index('id="unplaced"')]
+    still_waiting = page[page.index('data-testid="unplaced"') : page.index('id="unmet"')]
+    assert "Evening groups" in placed
+    assert "Wheelchair access" in still_waiting
+
+
 def test_an_infeasible_equity_floor_is_said_plainly_with_the_floor_held(client, sam, three_waiting):
     sign_in(client, sam)
 

@@ -1,9 +1,9 @@
-"""Adding people to the waitlist (prefilled from their latest completed intake) and removing
-them with a reason."""
+"""Adding people to the waitlist (prefilled from their latest completed intake), their needs on
+the pages that show them, removing them with a reason, and the page of removals."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.web.waitlist.conftest import completed_intake, someone, waiting
 from trellis.audit.models import AuditEvent
+from trellis.waitlist import actions
 from trellis.waitlist.models import WaitlistEntry
 
 FORM = {
@@ -156,12 +157,91 @@ def test_removing_someone_needs_a_reason_and_is_audited(client, sam, pat):
     ).exists()
 
 
+def test_the_needs_show_in_the_waitlist_and_on_the_remove_page(client, sam, pat, quinn):
+    entry = waiting(pat.person, sam.user)
+    entry.needs = "Evening groups; childcare on Tuesdays"
+    entry.save(update_fields=["needs"])
+    waiting(quinn.person, sam.user)  # no needs given: no empty line for them
+    sign_in(client, sam)
+
+    overview = client.get("/allocation/").content.decode()
+    remove = client.get(f"/allocation/waitlist/{entry.public_id}/remove/").content.decode()
+
+    assert overview.count('data-testid="needs"') == 1
+    assert "Evening groups; childcare on Tuesdays" in overview
+    assert "Evening groups; childcare on Tuesdays" in remove
+    assert 'href="/allocation/waitlist/removed/"' in overview
+
+
+def removed(person, by, *, reason, at):
+    entry = waiting(person, by)
+    actions.remove_entry(entry, reason=reason, by=by)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(removed_at=at)
+    return entry
+
+
+def test_the_removed_page_lists_removals_latest_first_with_their_reasons(
+    client, sam, pat, quinn, program
+):
+    earlier = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
+    removed(pat.person, sam.user, reason="Moved out of state.", at=earlier)
+    removed(quinn.person, sam.user, reason="Found a place elsewhere.", at=earlier + timedelta(1))
+    before_the_date = removed(someone(program, "Robin"), sam.user, reason="Old.", at=None)
+    waiting(pat.person, sam.user)  # waiting again: not a removal
+    sign_in(client, sam)
+
+    response = client.get("/allocation/waitlist/removed/")
+
+    assert [e.person for e in response.context["entries"]] == [
+        quinn.person,
+        pat.person,
+        before_the_date.person,
+    ]
+    text = response.content.decode()
+    assert text.index("Found a place elsewhere.") < text.index("Moved out of state.")
+    assert "not recorded" in text
+    listed = AuditEvent.objects.get(actor=sam.user, action="list", object_type="Waitlist")
+    assert listed.detail == {"status": "removed", "count": 3}
+    assert listed.purpose == "operations"
+
+
+def test_the_removed_page_speaks_spanish(client, sam, pat):
+    entry = removed(pat.person, sam.user, reason="Se mudó.", at=None)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(needs="Grupos por la tarde")
+    sign_in(client, sam)
+    client.cookies["django_language"] = "es"
+
+    text = client.get("/allocation/waitlist/removed/", HTTP_ACCEPT_LANGUAGE="es").text
+
+    assert "Personas quitadas de la lista de espera" in text
+    assert "No consta la fecha en que se quitó." in text
+    assert "Necesidades:</span> Grupos por la tarde" in text
+
+
+def test_removing_records_when(client, sam, pat):
+    entry = waiting(pat.person, sam.user)
+
+    actions.remove_entry(entry, reason="Declined the place.", by=sam.user)
+
+    entry.refresh_from_db()
+    assert timezone.now() - entry.removed_at < timedelta(minutes=1)
+
+
+def test_nobody_removed_is_said(client, sam):
+    sign_in(client, sam)
+
+    response = client.get("/allocation/waitlist/removed/")
+
+    assert "Nobody has been removed from the waitlist." in response.content.decode()
+
+
 def test_only_the_supervisor_reaches_the_waitlist(client, dana, pat, nia):
     entry = waiting(pat.person, dana.user)
     for persona in (dana, nia, pat):
         sign_in(client, persona)
 
         assert client.get("/allocation/").status_code == 404
+        assert client.get("/allocation/waitlist/removed/").status_code == 404
         assert (
             client.post(
                 f"/allocation/waitlist/{entry.public_id}/remove/", {"reason": "x"}
