@@ -5,7 +5,9 @@ It stores the rows, keys and search rows, and returns the report and audit entry
 two), without a Directory in between: each table is read with csv_source's plan (the schema's
 checks, applied to cells), its ids and links are checked against the tables read before it,
 its rows are shaped by shape.py's own functions, and COPY takes them in a thread of its own
-while the next table is read, so that PostgreSQL and Python work at the same time.
+while the next table is read, so that PostgreSQL and Python work at the same time. The
+services, the most work of any table, are read and made ready for COPY by a forked copy of
+this process while this one does the locations.
 
 It applies only where there is nothing to report. At the first thing the ordinary path would
 report (a row the plan fails, an id met twice, a link that does not resolve, a place off the
@@ -15,15 +17,20 @@ path reads the package and words the problems.
 
 from __future__ import annotations
 
+import os
+import pickle
 import queue
+import signal
+import tempfile
 import threading
+import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -77,11 +84,12 @@ def import_clean(folder: Path, *, by: Any = None) -> Report | None:
     if connection.vendor != "postgresql" or not _is_csv(folder):
         return None
     found = _tables(folder)
-    if found is None or _lines(found) < LARGE or any(m.objects.exists() for m in MODELS):
+    incoming = _lines(found) if found is not None else 0
+    if found is None or incoming < LARGE or any(m.objects.exists() for m in MODELS):
         return None
     try:
         with transaction.atomic():
-            return _load(found, by)
+            return _load(found, incoming, by)
     except DeclinedError:
         return None
 
@@ -123,12 +131,12 @@ def _lines(found: Mapping[str, list[Table]]) -> int:
     return total
 
 
-def _load(found: Mapping[str, list[Table]], by: Any) -> Report:
+def _load(found: Mapping[str, list[Table]], incoming: int, by: Any) -> Report:
     names = ("organizations", "locations", "services", "service_at_locations", "taxonomy_terms")
     report = Report(imported=True, counts={name: Count() for name in names})
     _lock()
-    with _bulk(_lines(found)), _Writer() as writer:
-        _Load(found, report, writer, _next_keys()).run()
+    with tempfile.TemporaryDirectory() as scratch, _bulk(incoming), _Writer() as writer:
+        _Load(found, report, writer, _next_keys(), Path(scratch)).run()
     _set_keys(writer.used)
     record_import(report, by, problems=0)
     return report
@@ -169,12 +177,14 @@ def _set_keys(used: Mapping[str, tuple[int, int]]) -> None:
 
 
 class _Writer:
-    """COPY in a thread of its own: tables are queued with their lines, sent one after
-    another while the main thread makes the next."""
+    """COPY in a thread of its own: tables are queued with their data, sent one after
+    another while the main thread makes the next. When the main thread stops on an error, the
+    thread stops too: the transaction is rolled back, so the rest need not be sent."""
 
     def __init__(self) -> None:
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.error: BaseException | None = None
+        self.stopped = threading.Event()
         self.used: dict[str, tuple[int, int]] = {}
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -187,49 +197,140 @@ class _Writer:
         return self
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        self.jobs.put(None if error is None else error)
+        if error is not None:
+            self.stopped.set()
+        self.jobs.put(None)
         self.thread.join()
         self.cursor.close()
         self.formatting.close()
         if error is None and self.error is not None:
-            raise self.error
+            # PostgreSQL refused a row (a value too long for its column …): the ordinary path
+            # meets the same refusal and says so as it always has.
+            raise DeclinedError from self.error
+
+    def format(
+        self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], into: Any
+    ) -> str | None:
+        """Write the rows in COPY's format, keys from `first_key`, to `into` (anything with a
+        `write`); return the COPY statement that takes them, or None if there are none. psycopg
+        makes the format without sending anything."""
+        made = iter(rows)
+        first = next(made, None)
+        if first is None:
+            return None
+        columns = copy_layout.layout(model, first)
+        with Copy(self.formatting, writer=FileWriter(into)) as copy:
+            write, values = copy.write_row, columns.values
+            for pk, row in enumerate(chain([first], made), first_key):
+                write(values(pk, row))
+        return columns.sql
 
     def send(
         self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], count: int
     ) -> list[int]:
         """Queue `count` rows for COPY into the model's table, with keys from `first_key`;
-        return their keys. The rows are made into COPY's format here, by psycopg, and only
-        sent from the thread."""
-        if self.error is not None:
-            raise self.error
-        keys = list(range(first_key, first_key + count))
-        self.used[model._meta.db_table] = (first_key, count)
-        if not count:
-            return keys
-        made = iter(rows)
-        first = next(made)
-        columns = copy_layout.layout(model, first)
+        return their keys."""
         blocks = _Blocks()
-        with Copy(self.formatting, writer=FileWriter(blocks)) as copy:  # type: ignore[arg-type]
-            write, values = copy.write_row, columns.values
-            for pk, row in zip(keys, chain([first], made), strict=True):
-                write(values(pk, row))
-        self.jobs.put((columns.sql, blocks))
-        return keys
+        sql = self.format(model, first_key, rows, blocks)
+        return self._queue(model, first_key, count, sql, blocks)
+
+    def send_file(
+        self, model: Any, first_key: int, count: int, sql: str | None, path: Path
+    ) -> list[int]:
+        """Queue `count` rows written to `path` by `format` for COPY; return their keys."""
+        return self._queue(model, first_key, count, sql, _chunks(path))
+
+    def _queue(
+        self, model: Any, first_key: int, count: int, sql: str | None, data: Iterable[bytes]
+    ) -> list[int]:
+        if self.error is not None:
+            raise DeclinedError from self.error
+        self.used[model._meta.db_table] = (first_key, count)
+        if sql is not None:
+            self.jobs.put((sql, data))
+        return list(range(first_key, first_key + count))
 
     def _run(self) -> None:
         while (job := self.jobs.get()) is not None:
-            if isinstance(job, BaseException):
-                return  # the main thread stopped; its transaction is rolled back
-            if self.error is not None:
+            if self.error is not None or self.stopped.is_set():
                 continue
-            sql, blocks = job
+            sql, data = job
             try:
                 with self.cursor.copy(sql) as copy:
-                    for block in blocks:
+                    for block in data:
+                        if self.stopped.is_set():
+                            raise InterruptedError("the import stopped")  # ends the COPY
                         copy.write(block)
             except BaseException as error:  # handed to the main thread
                 self.error = error
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
+
+
+@dataclass
+class _Services:
+    """What the forked process tells of the services it wrote: the COPY statement, and in
+    the order written each one's id, organisation and community categories; the taxonomy
+    terms no category answers."""
+
+    sql: str | None
+    ids: list[str]
+    organizations: list[str]
+    categories: list[list[str]]
+    unmapped: list[str]
+
+
+class _Forked:
+    """`work(data, *args)` done in a forked copy of this process while this one goes on: it
+    writes COPY data to the file `data`, and what it returns comes back pickled.
+
+    The copy shares this process's memory until either writes to it, and leaves the
+    database connection alone: it ends with os._exit, so nothing of this process (the
+    connection, the writer thread's state) is closed or flushed from it.
+    """
+
+    def __init__(self, scratch: Path, work: Callable[..., Any], *args: Any) -> None:
+        self.data, self._result = scratch / "forked.copy", scratch / "forked.pickle"
+        self.pid = os.fork()
+        if self.pid == 0:
+            self._run(work, args)
+
+    def _run(self, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        code = 1
+        try:
+            with self.data.open("wb") as data:
+                made = work(data, *args)
+            with self._result.open("wb") as f:
+                pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except DeclinedError:
+            pass
+        except BaseException:  # the parent declines; the ordinary path meets it too
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def result(self) -> Any:
+        """Wait for the copy; what it returned. If it stopped on anything, the import
+        declines: the ordinary path meets the same thing and reports it its own way."""
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise DeclinedError
+        with self._result.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - written just now by this process's own copy
+
+    def __enter__(self) -> _Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pid:  # this process stopped first: the copy's work is of no use
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
 
 
 class _Blocks(list[bytes]):
@@ -248,8 +349,10 @@ class _Load:
         report: Report,
         writer: _Writer,
         keys: Mapping[str, int],
+        scratch: Path,
     ) -> None:
         self.found, self.report, self.writer, self.keys = found, report, writer, keys
+        self.scratch = scratch
         self.ids: dict[str, set[str]] = {}
         self.now = timezone.now()
 
@@ -259,9 +362,13 @@ class _Load:
         owned = shape.owned_parts(parts)
         service_terms = shape.terms_of_services(parts["attribute"], terms)
         organizations = self._organizations(owned)
-        locations, places = self._locations(owned, organizations)
-        services, categories = self._services(owned, organizations, service_terms)
-        pairs, pairings = self._pairings(owned, locations, services)
+        # The services are read, shaped and made into COPY's format by a copy of this process
+        # (the most work of any table) while this one does the locations: two cores at once.
+        with _Forked(self.scratch, self._services, owned, organizations, service_terms) as child:
+            locations, places = self._locations(owned, organizations)
+            listed = self._read("service_at_location")
+            services, categories = self._services_made(child.result(), child.data)
+        pairs, pairings = self._pairings(owned, listed, locations, services)
         for kind, records in parts.items():
             self._check_links(kind, records)
         self._terms_out(terms)
@@ -335,10 +442,13 @@ class _Load:
 
     def _services(
         self,
+        data: BinaryIO,
         owned: shape.Owned,
         organizations: dict[str, int],
         service_terms: Mapping[str, list[Any]],
-    ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    ) -> _Services:
+        """In the forked process: the services read, checked, shaped and written to `data` in
+        COPY's format, and what the rest of the import needs of them."""
         records = self._read("service")
         if any(r["organization_id"] not in organizations for r in records):
             raise DeclinedError
@@ -346,18 +456,39 @@ class _Load:
         rows = [
             shape.service_row(r, owned, service_terms.get(r["id"], []), unmapped) for r in records
         ]
-        self.report.unmapped = sorted(unmapped)
-        categories = {r.hsds_id: r.columns["categories"] for r in rows}
-        self.service_keys = self._send(Service, "services", rows, {"organization": organizations})
-        return records, categories
+        links = {"organization": organizations}
+        made = (_values(Service, row, links, self.now) for row in rows)
+        sql = self.writer.format(Service, self.keys[Service._meta.db_table], made, data)
+        return _Services(
+            sql,
+            [r["id"] for r in records],
+            [r["organization_id"] for r in records],
+            [r.columns["categories"] for r in rows],
+            sorted(unmapped),
+        )
+
+    def _services_made(
+        self, made: _Services, data: Path
+    ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+        self.ids["service"] = set(made.ids)
+        first = self.keys[Service._meta.db_table]
+        keys = self.writer.send_file(Service, first, len(made.ids), made.sql, data)
+        self.service_keys = dict(zip(made.ids, keys, strict=True))
+        self.report.counts["services"].created = len(made.ids)
+        self.report.unmapped = made.unmapped
+        services = [
+            {"id": i, "organization_id": o}
+            for i, o in zip(made.ids, made.organizations, strict=True)
+        ]
+        return services, dict(zip(made.ids, made.categories, strict=True))
 
     def _pairings(
         self,
         owned: shape.Owned,
+        records: list[dict[str, Any]],
         locations: list[dict[str, Any]],
         services: list[dict[str, Any]],
     ) -> tuple[dict[str, int], list[tuple[str, str | None, str | None]]]:
-        records = self._read("service_at_location")
         for r in records:
             if r["service_id"] not in self.service_keys:
                 raise DeclinedError

@@ -230,3 +230,27 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
         import_path(generated)
     assert not any(m.objects.exists() for m in MODELS)
     assert schema() == before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("services.csv", "Service 7,", "Service\x007,"),  # a text column: psycopg refuses it
+        ("organizations.csv", "Generated.", "Gene\x00rated."),  # only in JSON: the server does
+    ],
+)
+def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
+    file, old, new, generated, tmp_path, monkeypatch
+):
+    path = tmp_path / "nul"
+    shutil.copytree(generated, path)
+    text = (path / file).read_text(encoding="utf-8")
+    (path / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(Exception) as ordinary_error:  # noqa: PT011 - compared below
+        ordinary(path, monkeypatch)
+    taken(monkeypatch)
+    with pytest.raises(Exception) as error:  # noqa: PT011
+        import_path(path)
+    assert type(error.value) is type(ordinary_error.value)
+    assert str(error.value) == str(ordinary_error.value)
+    assert not any(m.objects.exists() for m in MODELS)
