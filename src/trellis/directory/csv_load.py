@@ -61,7 +61,7 @@ from trellis.directory.models import (
 # Services, locations and pairings (lines of their files) from which this path is taken.
 LARGE = 50_000
 MODELS = (Organization, Location, Service, ServiceAtLocation, Term, Listing)
-# The records other records own (shape._owned), read before their owners.
+# The records other records own (shape.owned_parts), read before their owners.
 PARTS = (
     "phone",
     "schedule",
