@@ -5,7 +5,9 @@ is given; then the sound records go in and the report lists the rest. Each recor
 its HSDS id and compared by digest: a re-import of the same data writes nothing, an update
 writes only the records that changed. On PostgreSQL new rows go in with COPY, their keys taken
 from the sequences beforehand; a large import into a directory it at least doubles rebuilds the
-indexes and checks the foreign keys once at the end (`_bulk`).
+indexes and checks the foreign keys once at the end (`_bulk`). A large HSDS 3.0 CSV package with
+nothing to report, into an empty directory, goes from its CSV rows to COPY without a Directory
+in between (`csv_load.py`), storing the same rows.
 """
 
 from __future__ import annotations

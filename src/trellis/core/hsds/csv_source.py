@@ -111,8 +111,8 @@ class Plan:
         made without the value: a text is kept, a number read, an enum or a date made and
         written back as the value would be."""
         return {
-            name: (plain(v) if plain else v)
-            for name, i, plain in self.cells
+            name: (make(v) if make else v)
+            for name, i, make in self.cells
             if i >= 0 and (v := row[i])
         }
 
