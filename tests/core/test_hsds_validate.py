@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from trellis.core.errors import InvalidInput
 from trellis.core.hsds import Problem, read, schema
-from trellis.core.hsds.csv_source import _plan
+from trellis.core.hsds.csv_source import plan_of
+from trellis.core.hsds.model import RECORDS
 from trellis.core.hsds.tabular import number
+from trellis.core.hsds.write import record
 
 ORG = "11111111-1111-4111-8111-111111111111"
 SERVICE = "22222222-2222-4222-8222-222222222222"
@@ -634,7 +636,7 @@ def test_the_fast_check_agrees_with_jsonschema(data):
 def test_the_csv_plan_agrees_with_the_check_of_the_same_row_as_a_record(data):
     kind = data.draw(st.sampled_from(schema.KINDS))
     header = schema.tables()[kind].fields
-    plan = _plan(kind, header)
+    plan = plan_of(kind, header)
     if plan is None:
         return  # this kind's rows always go the long way
     texts = [v for v in VALUES if isinstance(v, str)] + ["12", "4x"]
@@ -647,3 +649,22 @@ def test_the_csv_plan_agrees_with_the_check_of_the_same_row_as_a_record(data):
     }
 
     assert plan.passes(row) == schema.check(kind).validator.is_valid(record)
+
+
+@given(st.data())
+def test_the_csv_plan_makes_the_record_the_value_it_builds_is_written_as(data):
+    kind = data.draw(st.sampled_from([k for k in RECORDS if plan_of(k, schema.tables()[k].fields)]))
+    header = schema.tables()[kind].fields
+    plan = plan_of(kind, header)
+    assert plan is not None
+    texts = [v for v in VALUES if isinstance(v, str) and v]
+    texts += ["12", "-0.50", "1e3", "007", "10:00:00", "2024-02-29T23:59:59+01:00"]
+    checks = dict(plan.checks)
+    row = []
+    for i in range(len(header)):
+        passing = [t for t in texts if i not in checks or checks[i](t)]
+        row.append(data.draw(st.sampled_from(passing if i in plan.required else ["", *passing])))
+
+    assert plan.passes(row)
+    made = record(RECORDS[kind][1](*plan.values(row)))
+    assert list(plan.record(row).items()) == list(made.items())

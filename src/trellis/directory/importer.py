@@ -5,24 +5,24 @@ is given; then the sound records go in and the report lists the rest. Each recor
 its HSDS id and compared by digest: a re-import of the same data writes nothing, an update
 writes only the records that changed. On PostgreSQL new rows go in with COPY, their keys taken
 from the sequences beforehand; a large import into a directory it at least doubles rebuilds the
-indexes and checks the foreign keys once at the end (`_bulk`).
+indexes and checks the foreign keys once at the end (`_bulk`). A large HSDS 3.0 CSV package with
+nothing to report, into an empty directory, goes from its CSV rows to COPY without a Directory
+in between (`csv_load.py`), storing the same rows.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
@@ -31,6 +31,7 @@ from trellis.audit import log as audit
 from trellis.core.hsds.model import RECORDS, Directory, Problem
 from trellis.core.hsds.read import collector_paused, read
 from trellis.core.hsds.write import write_csv
+from trellis.directory import copy_layout
 from trellis.directory.models import (
     Listing,
     Location,
@@ -86,7 +87,13 @@ def import_path(
 ) -> Report:
     """Read and import; `status_if_missing` is the operator's statement of what a source's
     services without a status are (HSDS requires one), never a guess made here."""
+    # Imported here: csv_load builds on this module.
+    from trellis.directory.csv_load import import_clean
+
     with collector_paused():  # millions of short-lived records, none in a cycle (see read)
+        fast = import_clean(Path(path), by=by) if status_if_missing is None else None
+        if fast is not None:
+            return fast
         directory, problems = read(path, status_if_missing=status_if_missing)
         if problems and not skip_invalid:
             return Report(imported=False, problems=problems)
@@ -115,14 +122,19 @@ def import_directory(
         )
         _upsert(Term, shaped.terms, report, "taxonomy_terms")
         _reindex(shaped, report, services, pairs)
+    record_import(report, by, problems=len(problems))
+    return report
+
+
+def record_import(report: Report, by: Any, *, problems: int) -> None:
+    """The import's audit entry: its counts and how many problems it left out."""
     audit.record(
         by,
         "import",
         object_type="Directory",
         purpose="operations",
-        detail={k: vars(v) for k, v in report.counts.items()} | {"problems": len(problems)},
+        detail={k: vars(v) for k, v in report.counts.items()} | {"problems": problems},
     )
-    return report
 
 
 @contextmanager
@@ -282,37 +294,17 @@ def _insert(model: Any, made: Iterable[dict[str, Any]], count: int) -> list[int]
 def _copy(model: Any, rows: Iterator[dict[str, Any]], count: int) -> list[int]:
     """COPY … FROM STDIN: the fast way PostgreSQL takes many new rows. The keys are taken
     from the table's sequence first, in one query, so none has to be read back."""
-    table = model._meta.db_table
     first = next(rows)
-    names = [n for n in first if n != "_texts"]
-    columns = {f.attname: f for f in model._meta.concrete_fields}
-    # A column left out of COPY is NULL: the ones whose default is None need not be sent.
-    defaults = {
-        f.attname: default
-        for f in model._meta.concrete_fields
-        if f.attname not in names and (default := f.get_default()) is not None
-    }
-    defaults.pop("id", None)
-    all_names = names + list(defaults)
-    jsons = [  # (place in the COPY row, after the key; column name)
-        (i, n) for i, n in enumerate(all_names, 1) if columns[n].get_internal_type() == "JSONField"
-    ]
-    tail = list(defaults.values())
+    columns = copy_layout.layout(model, first)
     with connection.cursor() as cursor:
-        ids = _keys(cursor, table, count)
-        sql = f"COPY {table} (id, {', '.join(all_names)}) FROM STDIN"
+        ids = _keys(cursor, columns.table, count)
         # Sent from a thread of its own, so that Python goes on making rows while PostgreSQL
         # takes them, instead of waiting for each megabyte to be flushed.
         writer = QueuedLibpqWriter(cursor.cursor)
-        with cursor.cursor.copy(sql, writer=writer) as copy:
-            write = copy.write_row
-            take = itemgetter(*names) if len(names) > 1 else lambda r: (r[names[0]],)
+        with cursor.cursor.copy(columns.sql, writer=writer) as copy:
+            write, values = copy.write_row, columns.values
             for pk, row in zip(ids, chain([first], rows), strict=True):
-                values = [pk, *take(row), *tail]
-                texts = row.get("_texts") or {}
-                for i, name in jsons:
-                    values[i] = (texts.get(name) or orjson.dumps(values[i])).decode()
-                write(values)
+                write(values(pk, row))
     return ids
 
 
@@ -341,27 +333,40 @@ def _reindex(
     kinds = ("locations", "services", "service_at_locations")
     if not any(report.counts[k].created + report.counts[k].updated for k in kinds):
         return
-    places = {r.hsds_id: r.columns for r in shaped.locations}
+    places = {r.hsds_id: (r.columns["latitude"], r.columns["longitude"]) for r in shaped.locations}
     categories = {r.hsds_id: r.columns["categories"] for r in shaped.services}
     if Listing.objects.exists():
         ids = list(services.values())
         for start in range(0, len(ids), CHUNK):
             Listing.objects.filter(at__service_id__in=ids[start : start + CHUNK]).delete()
+    pairings = ((p.hsds_id, p.links["service"], p.links["location"]) for p in shaped.pairings)
+    rows = listing_rows(pairings, places, categories, pairs)
+    _insert(Listing, rows, len(rows))
+
+
+def listing_rows(
+    pairings: Iterable[tuple[str, str | None, str | None]],
+    places: Mapping[str, tuple[float | None, float | None]],
+    categories: Mapping[str, list[str]],
+    pairs: Mapping[str, int],
+) -> list[dict[str, Any]]:
+    """One search row per pairing (its id, service and location) at a located place and
+    category of its service, or with an empty category when the service has none."""
     rows = []
-    for pair in shaped.pairings:
-        place = places.get(pair.links["location"] or "")
-        if place is None or place["latitude"] is None or place["longitude"] is None:
+    for pair, service, location in pairings:
+        latitude, longitude = places.get(location or "", (None, None))
+        if latitude is None or longitude is None:
             continue
-        for category in categories.get(pair.links["service"] or "") or [""]:
+        for category in categories.get(service or "") or [""]:
             rows.append(
                 {
-                    "at_id": pairs[pair.hsds_id],
+                    "at_id": pairs[pair],
                     "category": category,
-                    "latitude": place["latitude"],
-                    "longitude": place["longitude"],
+                    "latitude": latitude,
+                    "longitude": longitude,
                 }
             )
-    _insert(Listing, rows, len(rows))
+    return rows
 
 
 # ---------------------------------------------------------------------- export

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from trellis.core.hsds.model import Directory
+from trellis.core.hsds.model import RECORDS, Directory
 from trellis.core.hsds.write import record
 from trellis.core.taxonomy import Term, category
 from trellis.knowledge.taxonomy import crosswalk
@@ -68,82 +68,102 @@ class Shaped:
 
 
 def shape(d: Directory) -> Shaped:
-    owned = _owned(d)
-    # Each term is matched once, not once per service it classifies (one term, many services).
-    terms = {t.id: (t, _match(t)) for t in d.taxonomy_terms}
-    service_terms: dict[str, list[Any]] = defaultdict(list)
-    for a in d.attributes:
-        if a.link_entity == "service" and a.taxonomy_term_id in terms:
-            service_terms[a.link_id].append(terms[a.taxonomy_term_id])
+    records = {kind: [record(v) for v in getattr(d, name)] for kind, (name, _) in RECORDS.items()}
+    owned = owned_parts(records)
+    service_terms = terms_of_services(records["attribute"], d.taxonomy_terms)
     unmapped: set[str] = set()
-    services = [_service(s, owned, service_terms.get(s.id, []), unmapped) for s in d.services]
+    services = [
+        service_row(s, owned, service_terms.get(s["id"], []), unmapped) for s in records["service"]
+    ]
     return Shaped(
-        organizations=[_row(o, owned, "organization") for o in d.organizations],
-        locations=[_location(loc, owned) for loc in d.locations],
+        organizations=[row(o, owned, "organization") for o in records["organization"]],
+        locations=[location_row(loc, owned) for loc in records["location"]],
         services=services,
-        pairings=_pairings(d, owned),
+        pairings=pairings(
+            records["service_at_location"], records["service"], records["location"], owned
+        ),
         terms=[Row(t.id, record(t)) for t in d.taxonomy_terms],
         unmapped=sorted(unmapped),
     )
 
 
-def _owned(d: Directory) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
-    """(kind, id) of an owner → its parts by kind. Each part goes to its most specific owner; a
-    phone's languages go with the phone, to the phone's owner."""
+Owned = Mapping[tuple[str, str], Mapping[str, list[dict[str, Any]]]]
+# Who owns a part, most specific first: the first of these links it has.
+OWNERS = (
+    ("service_at_location", "service_at_location_id"),
+    ("service", "service_id"),
+    ("location", "location_id"),
+    ("organization", "organization_id"),
+)
+# The parts an owner's row keeps, by the name it keeps them under, in order.
+PARTS = (
+    ("phones", "phone"),
+    ("schedules", "schedule"),
+    ("languages", "language"),
+    ("addresses", "address"),
+    ("accessibility", "accessibility"),
+    ("service_areas", "service_area"),
+    ("cost_options", "cost_option"),
+)
+
+
+def owned_parts(records: Mapping[str, Iterable[dict[str, Any]]]) -> Owned:
+    """(kind, id) of an owner → its parts by kind, from each kind's records sorted by id. Each
+    part goes to its most specific owner; a phone's languages go with the phone, to the
+    phone's owner."""
     parts: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    owners = (
-        ("service_at_location", "service_at_location_id"),
-        ("service", "service_id"),
-        ("location", "location_id"),
-        ("organization", "organization_id"),
-    )
 
-    def owner(item: Any) -> tuple[str, str] | None:
-        for kind, attribute in owners:
-            found = getattr(item, attribute, None)
+    def owner(item: Mapping[str, Any]) -> tuple[str, str] | None:
+        for kind, link in OWNERS:
+            found = item.get(link)
             if found:
                 return kind, found
         return None
 
-    phone_owner = {p.id: owner(p) for p in d.phones}
-    for kind, items in (
-        ("phones", d.phones),
-        ("schedules", d.schedules),
-        ("languages", d.languages),
-        ("addresses", d.addresses),
-        ("accessibility", d.accessibility),
-        ("service_areas", d.service_areas),
-        ("cost_options", d.cost_options),
-    ):
-        for item in items:
-            found = owner(item) or phone_owner.get(getattr(item, "phone_id", None) or "")
+    phone_owner = {p["id"]: owner(p) for p in records.get("phone", ())}
+    for name, kind in PARTS:
+        for item in records.get(kind, ()):
+            found = owner(item) or phone_owner.get(item.get("phone_id") or "")
             if found is not None:
-                parts[found][kind].append(record(item))
-    for a in d.attributes:
-        parts[(a.link_entity, a.link_id)]["attributes"].append(record(a))
+                parts[found][name].append(item)
+    for a in records.get("attribute", ()):
+        parts[(a["link_entity"], a["link_id"])]["attributes"].append(a)
     return parts
 
 
-def _row(value: Any, owned: Mapping[tuple[str, str], Any], kind: str) -> Row:
-    mine = owned.get((kind, value.id), {})
-    return Row(value.id, record(value), dict(mine))
+def terms_of_services(
+    attributes: Iterable[Mapping[str, Any]], terms: Iterable[Any]
+) -> dict[str, list[tuple[Any, str | None]]]:
+    """Each service's taxonomy terms with their community categories (or None)."""
+    # Each term is matched once, not once per service it classifies (one term, many services).
+    matched = {t.id: (t, _match(t)) for t in terms}
+    found: dict[str, list[tuple[Any, str | None]]] = defaultdict(list)
+    for a in attributes:
+        if a["link_entity"] == "service" and a["taxonomy_term_id"] in matched:
+            found[a["link_id"]].append(matched[a["taxonomy_term_id"]])
+    return found
 
 
-def _location(value: Any, owned: Mapping[tuple[str, str], Any]) -> Row:
-    row = _row(value, owned, "location")
-    addresses = row.parts.get("addresses", [])
+def row(item: dict[str, Any], owned: Owned, kind: str) -> Row:
+    """The row of a record: its id, the record and the parts it owns."""
+    return Row(item["id"], item, dict(owned.get((kind, item["id"]), {})))
+
+
+def location_row(item: dict[str, Any], owned: Owned) -> Row:
+    made = row(item, owned, "location")
+    addresses = made.parts.get("addresses", [])
     physical = next((a for a in addresses if a.get("address_type") == "physical"), None)
     first = physical or (addresses[0] if addresses else None)
-    row.columns = {
-        "name": (value.name or "")[:300],
-        "latitude": value.latitude,
-        "longitude": value.longitude,
+    made.columns = {
+        "name": (item.get("name") or "")[:300],
+        "latitude": item.get("latitude"),
+        "longitude": item.get("longitude"),
         "address": _address(first)[:500] if first else "",
     }
-    row.links = {"organization": value.organization_id}
-    return row
+    made.links = {"organization": item.get("organization_id")}
+    return made
 
 
 def _address(a: Mapping[str, Any]) -> str:
@@ -151,13 +171,13 @@ def _address(a: Mapping[str, Any]) -> str:
     return ", ".join(str(a[k]) for k in keys if a.get(k))
 
 
-def _service(
-    value: Any,
-    owned: Mapping[tuple[str, str], Any],
+def service_row(
+    item: dict[str, Any],
+    owned: Owned,
     terms: list[tuple[Any, str | None]],
     unmapped: set[str],
 ) -> Row:
-    row = _row(value, owned, "service")
+    made = row(item, owned, "service")
     found = set()
     for t, match in terms:
         if match is None:
@@ -165,34 +185,32 @@ def _service(
         else:
             found.add(match)
     names = {t.name.strip().lower() for t, _ in terms}
+    costs = made.parts.get("cost_options", [])
     fees = " ".join(
-        [value.fees_description or ""]
-        + [
-            c.get("option") or c.get("amount_description") or ""
-            for c in row.parts.get("cost_options", [])
-        ]
+        [item.get("fees_description") or ""]
+        + [c.get("option") or c.get("amount_description") or "" for c in costs]
     )
-    row.columns = {
-        "name": value.name[:300],
-        "status": value.status.value,
+    made.columns = {
+        "name": item["name"][:300],
+        "status": item["status"],
         "categories": sorted(found),
-        "languages": _languages(row.parts.get("languages", [])),
-        "url": (value.url or "")[:500],
-        "email": (value.email or "")[:300],
-        "phone": _phone(row.parts.get("phones", [])),
-        "minimum_age": _age(value.minimum_age),
-        "maximum_age": _age(value.maximum_age),
+        "languages": _languages(made.parts.get("languages", [])),
+        "url": (item.get("url") or "")[:500],
+        "email": (item.get("email") or "")[:300],
+        "phone": _phone(made.parts.get("phones", [])),
+        "minimum_age": _age(item.get("minimum_age")),
+        "maximum_age": _age(item.get("maximum_age")),
         "sex": next((SEX_TERMS[n] for n in names if n in SEX_TERMS), ""),
         "veterans_only": "veterans" in names,
-        "free": bool(FREE.search(fees)) or _zero_cost(row.parts.get("cost_options", [])),
+        "free": bool(FREE.search(fees)) or _zero_cost(costs),
         "sliding_scale": bool(SLIDING.search(fees)),
         "insurance": bool(INSURANCE.search(fees)),
         "faith_based": any("faith" in n for n in names),
         "peer_led": any("peer" in n for n in names),
-        "schedules": row.parts.get("schedules", []),
+        "schedules": made.parts.get("schedules", []),
     }
-    row.links = {"organization": value.organization_id}
-    return row
+    made.links = {"organization": item["organization_id"]}
+    return made
 
 
 def _match(t: Any) -> str | None:
@@ -201,23 +219,30 @@ def _match(t: Any) -> str | None:
     return None if match is None else match.category
 
 
-def _pairings(d: Directory, owned: Mapping[tuple[str, str], Any]) -> list[Row]:
+def pairings(
+    listed: Iterable[dict[str, Any]],
+    services: Iterable[Mapping[str, Any]],
+    locations: Iterable[Mapping[str, Any]],
+    owned: Owned,
+) -> list[Row]:
+    """The service-at-location rows, then for each service none lists, one at each of its
+    organisation's locations (`derived`)."""
     rows = []
-    for sal in d.service_at_locations:
-        row = _row(sal, owned, "service_at_location")
-        row.links = {"service": sal.service_id, "location": sal.location_id}
-        rows.append(row)
-    listed = {sal.service_id for sal in d.service_at_locations}
+    for sal in listed:
+        made = row(sal, owned, "service_at_location")
+        made.links = {"service": sal["service_id"], "location": sal["location_id"]}
+        rows.append(made)
+    at_some = {r.links["service"] for r in rows}
     by_org: dict[str, list[str]] = defaultdict(list)
-    for loc in d.locations:
-        if loc.organization_id:
-            by_org[loc.organization_id].append(loc.id)
-    for s in d.services:
-        if s.id in listed:
+    for loc in locations:
+        if loc.get("organization_id"):
+            by_org[loc["organization_id"]].append(loc["id"])
+    for s in services:
+        if s["id"] in at_some:
             continue
-        for loc_id in by_org.get(s.organization_id, []):
-            pair = Row(f"{s.id}@{loc_id}", {}, derived=True)
-            pair.links = {"service": s.id, "location": loc_id}
+        for loc_id in by_org.get(s["organization_id"], []):
+            pair = Row(f"{s['id']}@{loc_id}", {}, derived=True)
+            pair.links = {"service": s["id"], "location": loc_id}
             rows.append(pair)
     return rows
 

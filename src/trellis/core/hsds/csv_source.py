@@ -13,6 +13,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from trellis.core.hsds import legacy, schema
 from trellis.core.hsds.assemble import Built, Raw, converters, field_names
 from trellis.core.hsds.model import RECORDS, Problem
 from trellis.core.hsds.tabular import Table, cells, number, read_table
+from trellis.core.hsds.write import plain
 
 V30_FILES = frozenset(
     {"schedules.csv", "addresses.csv", "attributes.csv", "taxonomy_terms.csv"}
@@ -38,10 +40,8 @@ V11_FILES = frozenset(legacy.FILES.values()) - {
 def read_folder(
     folder: Path, problems: list[Problem], shown: dict[str, str]
 ) -> Iterator[Raw | Built]:
-    files = _declared(folder, problems)
-    if files is None:
-        files = {p.stem: [p.name] for p in _inside(sorted(folder.glob("*.csv")), folder, problems)}
-    if _version(folder, files) == "1.1":
+    version, files = package(folder, problems)
+    if version == "1.1":
         tables = {
             table: [t for p in paths if (t := read_table(folder / p, p, problems)) is not None]
             for name, paths in files.items()
@@ -59,20 +59,24 @@ def read_folder(
                 yield from _records(kind, table, problems)
 
 
+def package(folder: Path, problems: list[Problem]) -> tuple[str, dict[str, list[str]]]:
+    """The package's HSDS version and its tables by name, each with its files."""
+    files = _declared(folder, problems)
+    if files is None:
+        files = {p.stem: [p.name] for p in _inside(sorted(folder.glob("*.csv")), folder, problems)}
+    return _version(folder, files), files
+
+
 def _records(kind: str, table: Table, problems: list[Problem]) -> Iterator[Raw | Built]:
     """The table's rows: built straight into values when they pass the plan's checks (the
     many), else as records for the schema check to word the problems (the few)."""
     spec = schema.tables()[kind]
     columns = [(i, n, n in spec.numbers) for i, n in enumerate(table.header) if n in spec.fields]
-    plan = _plan(kind, table.header)
+    plan = plan_of(kind, table.header)
     value_type = RECORDS[kind][1] if plan is not None else None
     for line, row in cells(table, problems):
         if plan is not None and value_type is not None and plan.passes(row):
-            values = [
-                (convert(v) if convert else v) if i >= 0 and (v := row[i]) else None
-                for i, convert in plan.fields
-            ]
-            yield Built(kind, value_type(*values), table.file, row[plan.id])
+            yield Built(kind, value_type(*plan.values(row)), table.file, row[plan.id])
             continue
         record = {n: number(v) if num else v for i, n, num in columns if (v := row[i])}
         record_id = record.get("id")
@@ -89,6 +93,8 @@ class Plan:
     required: tuple[int, ...]
     checks: tuple[tuple[int, Callable[[str], object]], ...]
     fields: tuple[tuple[int, Callable[[Any], Any] | None], ...]
+    # Each field's name, column (-1: none) and what makes its record value of a cell.
+    cells: tuple[tuple[str, int, Callable[[str], Any] | None], ...]
 
     def passes(self, row: list[str]) -> bool:
         for i in self.required:
@@ -100,8 +106,25 @@ class Plan:
                 return False
         return True
 
+    def record(self, row: list[str]) -> dict[str, Any]:
+        """The row as the HSDS record of its value (`write.record` of what `values` builds),
+        made without the value: a text is kept, a number read, an enum or a date made and
+        written back as the value would be."""
+        return {
+            name: (make(v) if make else v)
+            for name, i, make in self.cells
+            if i >= 0 and (v := row[i])
+        }
 
-def _plan(kind: str, header: tuple[str, ...]) -> Plan | None:
+    def values(self, row: list[str]) -> list[Any]:
+        """The row's field values, in the order of the value's fields."""
+        return [
+            (convert(v) if convert else v) if i >= 0 and (v := row[i]) else None
+            for i, convert in self.fields
+        ]
+
+
+def plan_of(kind: str, header: tuple[str, ...]) -> Plan | None:
     """The table's plan, or None where rows must go the long way: a kind whose schema uses a
     keyword the fast check does not mirror, a required column absent, or a term (whose
     vocabulary id is not a field of its value)."""
@@ -126,7 +149,16 @@ def _plan(kind: str, header: tuple[str, ...]) -> Plan | None:
         (column.get(n, -1), number if n in spec.numbers else convert.get(n))
         for n in field_names(kind)
     )
-    return Plan(column["id"], tuple(column[n] for n in check.required), tuple(checks), fields)
+    cells = tuple(
+        (n, i, c if c is number or c is None else partial(_written, c))
+        for n, (i, c) in zip(field_names(kind), fields, strict=True)
+    )
+    required = tuple(column[n] for n in check.required)
+    return Plan(column["id"], required, tuple(checks), fields, cells)
+
+
+def _written(convert: Callable[[str], Any], text: str) -> Any:
+    return plain(convert(text))
 
 
 def _is_number(text: str) -> bool:

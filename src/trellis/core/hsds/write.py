@@ -50,7 +50,7 @@ def record(value: Any) -> dict[str, Any]:
     for name in _names(type(value)):
         item = getattr(value, name)
         if item is not None:
-            found[name] = item if type(item) in PLAIN else _plain(item)
+            found[name] = item if type(item) in PLAIN else plain(item)
     return found
 
 
@@ -62,7 +62,8 @@ def _names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 
-def _plain(item: Any) -> Any:
+def plain(item: Any) -> Any:
+    """A value's field as JSON has it: an enum's value, a date or time in ISO 8601."""
     if isinstance(item, StrEnum):
         return item.value
     if isinstance(item, date | time):  # a datetime is a date

@@ -1,0 +1,555 @@
+"""A large, clean HSDS 3.0 CSV package into an empty directory on PostgreSQL, the fast way.
+
+It stores the rows, keys and search rows, and returns the report and audit entry, that
+`importer.import_directory` would (tests/web/directory/test_import_csv_load.py compares the
+two), without a Directory in between: each table is read with csv_source's plan (the schema's
+checks, applied to cells), its ids and links are checked against the tables read before it,
+its rows are shaped by shape.py's own functions, and COPY takes them in a thread of its own
+while the next table is read, so that PostgreSQL and Python work at the same time. The
+services, the most work of any table, are read and made ready for COPY by a forked copy of
+this process while this one does the locations.
+
+It applies only where there is nothing to report. At the first thing the ordinary path would
+report (a row the plan fails, an id met twice, a link that does not resolve, a place off the
+globe, a file that cannot be read) it stops, what it wrote is rolled back, and the ordinary
+path reads the package and words the problems.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import tempfile
+import threading
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from itertools import chain
+from operator import attrgetter, itemgetter
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg.copy import Copy, FileWriter
+
+from trellis.core.hsds import assemble, csv_source, schema
+from trellis.core.hsds.model import RECORDS, Problem
+from trellis.core.hsds.tabular import Table, cells, number, read_table
+from trellis.core.hsds.write import record
+from trellis.directory import copy_layout, shape
+from trellis.directory.importer import (
+    Count,
+    Report,
+    _bulk,
+    _values,
+    listing_rows,
+    record_import,
+)
+from trellis.directory.models import (
+    Listing,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Term,
+)
+
+# Services, locations and pairings (lines of their files) from which this path is taken.
+LARGE = 50_000
+MODELS = (Organization, Location, Service, ServiceAtLocation, Term, Listing)
+# The records other records own (shape.owned_parts), read before their owners.
+PARTS = (
+    "phone",
+    "schedule",
+    "language",
+    "address",
+    "accessibility",
+    "service_area",
+    "cost_option",
+    "attribute",
+)
+
+
+class DeclinedError(Exception):
+    """Something the ordinary path would report, or a package this path does not read."""
+
+
+def import_clean(folder: Path, *, by: Any = None) -> Report | None:
+    """Import the package as `importer.import_path` would, or None where this path does not
+    apply and nothing was changed."""
+    if connection.vendor != "postgresql" or not _is_csv(folder):
+        return None
+    found = _tables(folder)
+    incoming = _lines(found) if found is not None else 0
+    if found is None or incoming < LARGE or any(m.objects.exists() for m in MODELS):
+        return None
+    try:
+        with transaction.atomic():
+            return _load(found, incoming, by)
+    except DeclinedError:
+        return None
+
+
+def _is_csv(folder: Path) -> bool:
+    return folder.is_dir() and (
+        any(folder.glob("*.csv")) or (folder / "datapackage.json").is_file()
+    )
+
+
+def _tables(folder: Path) -> dict[str, list[Table]] | None:
+    """Each kind's CSV tables, as csv_source finds them; None for a package with a problem
+    of its own or HSDS 1.1."""
+    problems: list[Problem] = []
+    version, files = csv_source.package(folder, problems)
+    if problems or version != "3.0":
+        return None
+    found: dict[str, list[Table]] = defaultdict(list)
+    for name, paths in files.items():
+        kind = schema.kind_named(name)
+        if kind is None:
+            continue  # a table the directory does not keep
+        for path in paths:
+            table = read_table(folder / path, path, problems)
+            if table is None:
+                return None
+            found[kind].append(table)
+    return found
+
+
+def _lines(found: Mapping[str, list[Table]]) -> int:
+    """About how many rows the services, locations and pairings are (a quoted line break
+    counts twice): enough to tell a large import."""
+    total = 0
+    for kind in ("service", "location", "service_at_location"):
+        for table in found.get(kind, ()):
+            with table.path.open("rb") as f:
+                total += sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    return total
+
+
+def _load(found: Mapping[str, list[Table]], incoming: int, by: Any) -> Report:
+    names = ("organizations", "locations", "services", "service_at_locations", "taxonomy_terms")
+    report = Report(imported=True, counts={name: Count() for name in names})
+    _lock()
+    with tempfile.TemporaryDirectory() as scratch, _bulk(incoming), _Writer() as writer:
+        _Load(found, report, writer, _next_keys(), Path(scratch)).run()
+    _set_keys(writer.used)
+    record_import(report, by, problems=0)
+    return report
+
+
+def _lock() -> None:
+    """Lock the directory's tables against writers until the import commits, so that no key
+    is drawn from their sequences but this import's, and see that they are still empty."""
+    tables = ", ".join(m._meta.db_table for m in MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    if any(m.objects.exists() for m in MODELS):
+        raise DeclinedError
+
+
+def _next_keys() -> dict[str, int]:
+    """Each table's next key, read from its sequence without drawing it."""
+    found = {}
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            table = model._meta.db_table
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
+            cursor.execute(f"SELECT last_value + is_called::int FROM {sequence}")  # noqa: S608
+            (found[table],) = cursor.fetchone()
+    return found
+
+
+def _set_keys(used: Mapping[str, tuple[int, int]]) -> None:
+    """Move each sequence past the keys taken, as drawing them would have."""
+    with connection.cursor() as cursor:
+        for table, (first, count) in used.items():
+            if count:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [table, first + count - 1],
+                )
+
+
+class _Writer:
+    """COPY in a thread of its own: tables are queued with their data, sent one after
+    another while the main thread makes the next. When the main thread stops on an error, the
+    thread stops too: the transaction is rolled back, so the rest need not be sent."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.stopped = threading.Event()
+        self.used: dict[str, tuple[int, int]] = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Writer:
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()
+        # One that never runs a statement: psycopg makes COPY's format with it, here.
+        self.formatting = connection.connection.cursor()
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if error is not None:
+            self.stopped.set()
+        self.jobs.put(None)
+        self.thread.join()
+        self.cursor.close()
+        self.formatting.close()
+        if error is None and self.error is not None:
+            # PostgreSQL refused a row (a value too long for its column …): the ordinary path
+            # meets the same refusal and says so as it always has.
+            raise DeclinedError from self.error
+
+    def format(
+        self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], into: Any
+    ) -> str | None:
+        """Write the rows in COPY's format, keys from `first_key`, to `into` (anything with a
+        `write`); return the COPY statement that takes them, or None if there are none. psycopg
+        makes the format without sending anything."""
+        made = iter(rows)
+        first = next(made, None)
+        if first is None:
+            return None
+        columns = copy_layout.layout(model, first)
+        with Copy(self.formatting, writer=FileWriter(into)) as copy:
+            write, values = copy.write_row, columns.values
+            for pk, row in enumerate(chain([first], made), first_key):
+                write(values(pk, row))
+        return columns.sql
+
+    def send(
+        self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], count: int
+    ) -> list[int]:
+        """Queue `count` rows for COPY into the model's table, with keys from `first_key`;
+        return their keys."""
+        blocks = _Blocks()
+        sql = self.format(model, first_key, rows, blocks)
+        return self._queue(model, first_key, count, sql, blocks)
+
+    def send_file(
+        self, model: Any, first_key: int, count: int, sql: str | None, path: Path
+    ) -> list[int]:
+        """Queue `count` rows written to `path` by `format` for COPY; return their keys."""
+        return self._queue(model, first_key, count, sql, _chunks(path))
+
+    def _queue(
+        self, model: Any, first_key: int, count: int, sql: str | None, data: Iterable[bytes]
+    ) -> list[int]:
+        if self.error is not None:
+            raise DeclinedError from self.error
+        self.used[model._meta.db_table] = (first_key, count)
+        if sql is not None:
+            self.jobs.put((sql, data))
+        return list(range(first_key, first_key + count))
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is not None or self.stopped.is_set():
+                continue
+            sql, data = job
+            try:
+                with self.cursor.copy(sql) as copy:
+                    for block in data:
+                        if self.stopped.is_set():
+                            raise InterruptedError("the import stopped")  # ends the COPY
+                        copy.write(block)
+            except BaseException as error:  # handed to the main thread
+                self.error = error
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
+
+
+@dataclass
+class _Services:
+    """What the forked process tells of the services it wrote: the COPY statement, and in
+    the order written each one's id, organisation and community categories; the taxonomy
+    terms no category answers."""
+
+    sql: str | None
+    ids: list[str]
+    organizations: list[str]
+    categories: list[list[str]]
+    unmapped: list[str]
+
+
+class _Forked:
+    """`work(data, *args)` done in a forked copy of this process while this one goes on: it
+    writes COPY data to the file `data`, and what it returns comes back pickled.
+
+    The copy shares this process's memory until either writes to it, and leaves the
+    database connection alone: it ends with os._exit, so nothing of this process (the
+    connection, the writer thread's state) is closed or flushed from it.
+    """
+
+    def __init__(self, scratch: Path, work: Callable[..., Any], *args: Any) -> None:
+        self.data, self._result = scratch / "forked.copy", scratch / "forked.pickle"
+        self.pid = os.fork()
+        if self.pid == 0:
+            self._run(work, args)
+
+    def _run(self, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        code = 1
+        try:
+            with self.data.open("wb") as data:
+                made = work(data, *args)
+            with self._result.open("wb") as f:
+                pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except DeclinedError:
+            pass
+        except BaseException:  # the parent declines; the ordinary path meets it too
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def result(self) -> Any:
+        """Wait for the copy; what it returned. If it stopped on anything, the import
+        declines: the ordinary path meets the same thing and reports it its own way."""
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise DeclinedError
+        with self._result.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - written just now by this process's own copy
+
+    def __enter__(self) -> _Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pid:  # this process stopped first: the copy's work is of no use
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+
+
+class _Blocks(list[bytes]):
+    """Where psycopg writes a COPY's data, block by block, until the thread sends it."""
+
+    def write(self, data: bytes) -> None:
+        self.append(data)
+
+
+class _Load:
+    """One package, table after table."""
+
+    def __init__(
+        self,
+        found: Mapping[str, list[Table]],
+        report: Report,
+        writer: _Writer,
+        keys: Mapping[str, int],
+        scratch: Path,
+    ) -> None:
+        self.found, self.report, self.writer, self.keys = found, report, writer, keys
+        self.scratch = scratch
+        self.ids: dict[str, set[str]] = {}
+        self.now = timezone.now()
+
+    def run(self) -> None:
+        terms = self._terms()
+        parts = {kind: self._read(kind) for kind in PARTS}
+        owned = shape.owned_parts(parts)
+        service_terms = shape.terms_of_services(parts["attribute"], terms)
+        organizations = self._organizations(owned)
+        # The services are read, shaped and made into COPY's format by a copy of this process
+        # (the most work of any table) while this one does the locations: two cores at once.
+        with _Forked(self.scratch, self._services, owned, organizations, service_terms) as child:
+            locations, places = self._locations(owned, organizations)
+            listed = self._read("service_at_location")
+            services, categories = self._services_made(child.result(), child.data)
+        pairs, pairings = self._pairings(owned, listed, locations, services)
+        for kind, records in parts.items():
+            self._check_links(kind, records)
+        self._terms_out(terms)
+        rows = listing_rows(pairings, places, categories, pairs)
+        self.writer.send(Listing, self.keys[Listing._meta.db_table], rows, len(rows))
+
+    # Reading ---------------------------------------------------------------------------
+
+    def _read(self, kind: str) -> list[dict[str, Any]]:
+        """The kind's records sorted by id, each made as csv_source makes its value and
+        write.record its record; an id met twice declines (the ordinary path merges copies or
+        reports them)."""
+        records = [r for table in self.found.get(kind, ()) for r in _records_of(kind, table)]
+        records.sort(key=itemgetter("id"))
+        ids = {r["id"] for r in records}
+        if len(ids) != len(records):
+            raise DeclinedError
+        self.ids[kind] = ids
+        return records
+
+    def _terms(self) -> list[Any]:
+        vocabularies: dict[str, str] = {}
+        for table in self.found.get("taxonomy", ()):
+            for item in _checked("taxonomy", table):
+                vocabularies.setdefault(item["id"], item["name"])
+        tables = self.found.get("taxonomy_term", ())
+        records = [r for table in tables for r in _checked("taxonomy_term", table)]
+        terms = sorted((assemble._build("taxonomy_term", r) for r in records), key=attrgetter("id"))
+        vocabulary_of = {r["id"]: r["taxonomy_id"] for r in records if "taxonomy_id" in r}
+        ids = {t.id for t in terms}
+        parents = {t.parent_id for t in terms if t.parent_id is not None}
+        if len(ids) != len(terms) or not parents <= ids:
+            raise DeclinedError
+        self.ids["taxonomy_term"] = ids
+        named = []
+        for term in terms:
+            vocabulary = vocabularies.get(vocabulary_of.get(term.id, ""))
+            if term.taxonomy is None and vocabulary:
+                term = replace(term, taxonomy=vocabulary)
+            named.append(term)
+        return named
+
+    # Writing ---------------------------------------------------------------------------
+
+    def _send(self, model: Any, name: str, rows: list[shape.Row], links: Any) -> dict[str, int]:
+        made = (_values(model, row, links, self.now) for row in rows)
+        keys = self.writer.send(model, self.keys[model._meta.db_table], made, len(rows))
+        self.report.counts[name].created = len(rows)
+        return dict(zip((row.hsds_id for row in rows), keys, strict=True))
+
+    def _organizations(self, owned: shape.Owned) -> dict[str, int]:
+        rows = [shape.row(r, owned, "organization") for r in self._read("organization")]
+        return self._send(Organization, "organizations", rows, {})
+
+    def _locations(
+        self, owned: shape.Owned, organizations: dict[str, int]
+    ) -> tuple[list[dict[str, Any]], dict[str, tuple[Any, Any]]]:
+        records = self._read("location")
+        for r in records:
+            organization = r.get("organization_id")  # a location may belong to none
+            if organization is not None and organization not in organizations:
+                raise DeclinedError
+            if assemble._off_the_globe(r.get("latitude"), r.get("longitude")):
+                raise DeclinedError
+        rows = [shape.location_row(r, owned) for r in records]
+        places = {r.hsds_id: (r.columns["latitude"], r.columns["longitude"]) for r in rows}
+        self.location_keys = self._send(
+            Location, "locations", rows, {"organization": organizations}
+        )
+        return records, places
+
+    def _services(
+        self,
+        data: BinaryIO,
+        owned: shape.Owned,
+        organizations: dict[str, int],
+        service_terms: Mapping[str, list[Any]],
+    ) -> _Services:
+        """In the forked process: the services read, checked, shaped and written to `data` in
+        COPY's format, and what the rest of the import needs of them."""
+        records = self._read("service")
+        if any(r["organization_id"] not in organizations for r in records):
+            raise DeclinedError
+        unmapped: set[str] = set()
+        rows = [
+            shape.service_row(r, owned, service_terms.get(r["id"], []), unmapped) for r in records
+        ]
+        links = {"organization": organizations}
+        made = (_values(Service, row, links, self.now) for row in rows)
+        sql = self.writer.format(Service, self.keys[Service._meta.db_table], made, data)
+        return _Services(
+            sql,
+            [r["id"] for r in records],
+            [r["organization_id"] for r in records],
+            [r.columns["categories"] for r in rows],
+            sorted(unmapped),
+        )
+
+    def _services_made(
+        self, made: _Services, data: Path
+    ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+        self.ids["service"] = set(made.ids)
+        first = self.keys[Service._meta.db_table]
+        keys = self.writer.send_file(Service, first, len(made.ids), made.sql, data)
+        self.service_keys = dict(zip(made.ids, keys, strict=True))
+        self.report.counts["services"].created = len(made.ids)
+        self.report.unmapped = made.unmapped
+        services = [
+            {"id": i, "organization_id": o}
+            for i, o in zip(made.ids, made.organizations, strict=True)
+        ]
+        return services, dict(zip(made.ids, made.categories, strict=True))
+
+    def _pairings(
+        self,
+        owned: shape.Owned,
+        records: list[dict[str, Any]],
+        locations: list[dict[str, Any]],
+        services: list[dict[str, Any]],
+    ) -> tuple[dict[str, int], list[tuple[str, str | None, str | None]]]:
+        for r in records:
+            if r["service_id"] not in self.service_keys:
+                raise DeclinedError
+            if r["location_id"] not in self.location_keys:
+                raise DeclinedError
+        rows = shape.pairings(records, services, locations, owned)
+        for made in rows:
+            place = owned.get(("location", made.links["location"] or ""), {})
+            made.columns = shape.pairing_columns(made, shape.Row("", {}, dict(place)))
+        links = {"service": self.service_keys, "location": self.location_keys}
+        pairs = self._send(ServiceAtLocation, "service_at_locations", rows, links)
+        pairings = [(r.hsds_id, r.links["service"], r.links["location"]) for r in rows]
+        return pairs, pairings
+
+    def _terms_out(self, terms: list[Any]) -> None:
+        rows = [shape.Row(t.id, record(t)) for t in terms]
+        self._send(Term, "taxonomy_terms", rows, {})
+
+    def _check_links(self, kind: str, records: list[dict[str, Any]]) -> None:
+        """Decline if any record's link would not resolve (assemble.Assembly._broken_link)."""
+        links = assemble.LINKS.get(kind, ())
+        for item in records:
+            mine = links
+            if kind == "attribute":
+                target = schema.kind_named(item["link_entity"])
+                if target not in RECORDS:
+                    raise DeclinedError
+                mine = (*links, ("link_id", target))
+            present = [(f, t) for f, t in mine if f in item]
+            if kind in assemble.PARENTS and not present:
+                raise DeclinedError
+            for field, target in present:
+                if item[field] not in self.ids.get(target, ()):
+                    raise DeclinedError
+
+
+def _records_of(kind: str, table: Table) -> Iterator[dict[str, Any]]:
+    """The table's rows as records, made as csv_source makes the rows that pass its plan."""
+    plan = csv_source.plan_of(kind, table.header)
+    if plan is None:
+        raise DeclinedError  # its rows go the long way: the ordinary path
+    problems: list[Problem] = []
+    for _, row in cells(table, problems):
+        if not plan.passes(row):
+            raise DeclinedError
+        yield plan.record(row)
+    if problems:
+        raise DeclinedError
+
+
+def _checked(kind: str, table: Table) -> Iterator[dict[str, Any]]:
+    """The table's rows as records, each passing its schema (for the few terms and
+    vocabularies, which csv_source reads as records)."""
+    spec = schema.tables()[kind]
+    columns = [(i, n, n in spec.numbers) for i, n in enumerate(table.header) if n in spec.fields]
+    check = schema.check(kind)
+    problems: list[Problem] = []
+    for _, row in cells(table, problems):
+        item = {n: number(v) if num else v for i, n, num in columns if (v := row[i])}
+        if check.problems(item):
+            raise DeclinedError
+        yield item
+    if problems:
+        raise DeclinedError

@@ -1,0 +1,256 @@
+"""The fast path for a large, clean HSDS 3.0 CSV package into an empty directory on PostgreSQL
+(directory/csv_load.py) stores what the ordinary path stores: the same rows with the same keys,
+the same search rows, report and audit entry. Where the ordinary path has anything to report
+it steps aside, having changed nothing, and the report is the ordinary path's own."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from trellis.audit.models import AuditEvent
+from trellis.bench.directory_bench import generate
+from trellis.directory import csv_load, importer
+from trellis.directory.importer import import_path
+from trellis.directory.models import (
+    Listing,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Term,
+)
+
+from .test_import_bulk import rows, schema, wipe
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL path"),
+]
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "hsds"
+SPEC = DATA / "spec-3.0" / "examples" / "csv"
+OTHERS = [  # HSDS 1.1 CSV and 3.0 JSON: read the ordinary way only
+    DATA / "sample-hsds-datapackage-1.1" / "all_resources",
+    DATA / "ilao-illinois-2019",
+    DATA / "mock-hsds-api-3.0",
+]
+ORGANIZATION = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"  # the example's one organisation
+SERVICE = "ac148810-d857-441c-9679-408f346de14b"  # and its one service
+MODELS = (Organization, Location, Service, ServiceAtLocation, Term, Listing)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hsds") / "generated"
+    generate(folder, 300)
+    return folder
+
+
+def keys() -> dict[str, list[tuple[str, int]]]:
+    """Each table's rows by HSDS id with their keys counted from the table's first key."""
+    found = {}
+    for model in MODELS:
+        pairs = sorted(
+            (str(h), pk)
+            for h, pk in model.objects.values_list(
+                "at__hsds_id" if model is Listing else "hsds_id", "pk"
+            )
+        )
+        first = min((pk for _, pk in pairs), default=0)
+        found[model.__name__] = [(h, pk - first) for h, pk in pairs]
+    return found
+
+
+def stored() -> dict[str, Any]:
+    """All an import leaves: rows, keys, the sequences' next keys (relative) and its audit."""
+    audit = AuditEvent.objects.filter(action="import").order_by("-pk").first()
+    return {"rows": rows(), "keys": keys(), "audit": audit.detail if audit else None}
+
+
+def ordinary(path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    monkeypatch.setattr(csv_load, "LARGE", 10**12)
+    try:
+        return import_path(path, **options)
+    finally:
+        monkeypatch.setattr(csv_load, "LARGE", 0)
+
+
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each import took the fast path to its end."""
+    seen: list[bool] = []
+    original = csv_load.import_clean
+
+    def watched(*args: Any, **kw: Any) -> Any:
+        report = original(*args, **kw)
+        seen.append(report is not None)
+        return report
+
+    monkeypatch.setattr(csv_load, "import_clean", watched)
+    monkeypatch.setattr(csv_load, "LARGE", 0)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The spec's CSV example, every table, with the faults it has on purpose mended."""
+    folder = tmp_path_factory.mktemp("hsds") / "spec"
+    shutil.copytree(SPEC, folder)
+    for file, old, new in (
+        ("locations.csv", ",100,101,", ",41.88,-87.63,"),
+        ("locations.csv", "985e4a42-bd9f-4edc-911d-0243a4640aca", ORGANIZATION),
+        ("taxonomy_terms.csv", ",0bc248fa-dc27-4650-9ba4-8f1a24ef16a2,", ",,"),
+        ("attributes.csv", ",link_entity,value\n", ",service,value\n"),
+        ("attributes.csv", "f28dd44b-0c4d-479f-8e90-4c52219a8b3c", SERVICE),
+    ):
+        text = (folder / file).read_text(encoding="utf-8")
+        assert old in text
+        head, rest = text.split("\n", 1)
+        (folder / file).write_text(f"{head}\n{rest.replace(old, new)}", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("source", ["generated", "spec"])
+def test_the_fast_path_stores_what_the_ordinary_path_stores(source, request, monkeypatch):
+    path = request.getfixturevalue(source)
+    expected = ordinary(path, monkeypatch)
+    before = stored()
+    assert before["rows"]["services"]
+    wipe()
+    seen = taken(monkeypatch)
+    report = import_path(path)
+    assert seen == [True]
+    assert report.as_json() == expected.as_json()
+    assert stored() == before
+    added = Service.objects.create(
+        hsds_id="added-by-hand",
+        record={},
+        digest="",
+        organization=Organization.objects.first(),
+        name="Added",
+    )
+    assert added.pk == Service.objects.exclude(pk=added.pk).order_by("-pk")[0].pk + 1
+
+
+@pytest.mark.parametrize("source", OTHERS, ids=lambda p: p.name)
+def test_hsds_1_1_and_json_go_the_ordinary_way(source, monkeypatch):
+    seen = taken(monkeypatch)
+    report = import_path(source, skip_invalid=True, status_if_missing=None)
+    assert seen in ([], [False])
+    assert report.imported
+
+
+# Deliberate errors, each of a kind the ordinary path reports: (file, pattern, replacement),
+# applied once. A duplicate appended to organizations.csv differs in its name.
+ERRORS = {
+    "a bad status": ("services.csv", ",active,", ",sometimes,"),
+    "a missing organisation": (
+        "services.csv",
+        r"(-000000000003,00000001-0000-4000-8000-)0",
+        r"\1f",
+    ),
+    "a place off the globe": ("locations.csv", r"(-000000000004,.*?,)\d\d\.\d+,", r"\g<1>91.5,"),
+    "an id twice with another name": ("organizations.csv", r"\Z", "X"),
+    "a language of no service": ("languages.csv", r"(,00000002-0000-4000-8000-)0", r"\1f"),
+    "an unknown term": ("attributes.csv", r"(,00000007-0000-4000-8000-)0", r"\1f"),
+    "a row too wide": ("service_at_location.csv", r"(-000000000002,.*),\n", r"\1,,extra\n"),
+    "a link that is no UUID": ("service_at_location.csv", r",00000002-[^,]*-000000000009,", ",x,"),
+    "a time that is none": ("services.csv", r"(Service 6,.*),\n", r"\1,25:00\n"),
+}
+
+
+def _deliberate(name: str, generated: Path, folder: Path) -> Path:
+    file, pattern, replacement = ERRORS[name]
+    shutil.copytree(generated, folder)
+    text = (folder / file).read_text(encoding="utf-8")
+    if replacement == "X":
+        replacement = text.splitlines()[2].replace("Organisation 1,", "Organisation one,") + "\n"
+    changed = re.sub(pattern, replacement, text, count=1)
+    assert changed != text
+    (folder / file).write_text(changed, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_a_package_with_a_problem_is_reported_as_the_ordinary_path_reports_it(
+    name, generated, tmp_path, monkeypatch
+):
+    path = _deliberate(name, generated, tmp_path / "broken")
+    constraints = schema()
+    expected = ordinary(path, monkeypatch)
+    expected_skipped = ordinary(path, monkeypatch, skip_invalid=True)
+    assert expected.problems
+    ordinary_rows = stored()
+    wipe()
+    seen = taken(monkeypatch)
+    report = import_path(path)
+    assert seen == [False]
+    assert report.as_json() == expected.as_json()
+    assert not any(m.objects.exists() for m in MODELS), "a file with errors changes nothing"
+    assert schema() == constraints, "and leaves every index and key as it was"
+    skipped = import_path(path, skip_invalid=True)
+    assert skipped.as_json() == expected_skipped.as_json()
+    assert stored() == ordinary_rows
+
+
+def test_after_a_fast_import_a_reimport_writes_nothing_and_an_edit_updates_one(
+    generated, tmp_path, monkeypatch
+):
+    seen = taken(monkeypatch)
+    assert import_path(generated).counts["services"].created == 300
+    again = import_path(generated)
+    assert seen == [True, False]
+    assert all(c.created == c.updated == 0 for c in again.counts.values())
+    changed = tmp_path / "changed"
+    shutil.copytree(generated, changed)
+    services = (changed / "services.csv").read_text(encoding="utf-8")
+    (changed / "services.csv").write_text(services.replace("Service 5,", "Service 5b,"))
+    update = import_path(changed)
+    assert (update.counts["services"].updated, update.counts["services"].unchanged) == (1, 299)
+    assert Service.objects.get(hsds_id="00000002-0000-4000-8000-000000000005").name == (
+        "Service 5b"
+    )
+
+
+def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generated, monkeypatch):
+    before = schema()
+    taken(monkeypatch)
+    monkeypatch.setattr(importer, "BULK", 1)
+
+    def failing(*args: Any) -> Any:
+        raise RuntimeError("the search rows could not be made")
+
+    monkeypatch.setattr(csv_load, "listing_rows", failing)
+    with pytest.raises(RuntimeError):
+        import_path(generated)
+    assert not any(m.objects.exists() for m in MODELS)
+    assert schema() == before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("services.csv", "Service 7,", "Service\x007,"),  # a text column: psycopg refuses it
+        ("organizations.csv", "Generated.", "Gene\x00rated."),  # only in JSON: the server does
+    ],
+)
+def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
+    file, old, new, generated, tmp_path, monkeypatch
+):
+    path = tmp_path / "nul"
+    shutil.copytree(generated, path)
+    text = (path / file).read_text(encoding="utf-8")
+    (path / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(Exception) as ordinary_error:  # noqa: PT011 - compared below
+        ordinary(path, monkeypatch)
+    taken(monkeypatch)
+    with pytest.raises(Exception) as error:  # noqa: PT011
+        import_path(path)
+    assert type(error.value) is type(ordinary_error.value)
+    assert str(error.value) == str(ordinary_error.value)
+    assert not any(m.objects.exists() for m in MODELS)
