@@ -108,24 +108,18 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
         .annotate(last=Max("day"))
         .values_list("person_id", "last")
     )
-    last_score = dict(
-        Score.objects.filter(person_id__in=ids, entered_in_error=False)
-        .values("person_id")
-        .annotate(last=Max("taken_at"))
-        .values_list("person_id", "last")
-    )
+    last_taken = actions.last_taken_by(ids)
     phq9 = _by_person(
         Score.objects.filter(person_id__in=ids, instrument="phq9", entered_in_error=False)
         .only("person_id", "total", "taken_at")
         .order_by("taken_at")
     )
-    seen = batch.histories(ids, today=today)
+    plans = batch.current_plans(ids)
     rows = []
     for person in people:
-        plan = seen[person.pk].plan
-        scored = last_score.get(person.pk)
+        plan, taken = plans.get(person.pk), last_taken[person.pk]
         contacts = [
-            d for d in (last_checkin.get(person.pk), scored and timezone.localdate(scored)) if d
+            d for d in (last_checkin.get(person.pk), max(taken.values(), default=None)) if d
         ]
         row = CaseRow(
             person=person,
@@ -134,7 +128,7 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
             last_checkin=last_checkin.get(person.pk),
             last_contact=max(contacts) if contacts else None,
             next_review=core.review_on(plan.document) if plan else None,
-            due=actions.due_from(seen[person.pk], today=today),
+            due=actions.due(plan, taken, last_checkin.get(person.pk), today=today),
             today=today,
         )
         row.craving_spark = _craving_spark(checkins[person.pk], today)
