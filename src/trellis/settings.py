@@ -151,6 +151,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's standard widgets written in Python, the same HTML as their templates, ten times faster.
+FORM_RENDERER = "trellis.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
