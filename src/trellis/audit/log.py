@@ -1,12 +1,16 @@
 """Write and check the audit log. `record` is called by every access_* read and every action."""
 
+# ruff: noqa: S608 - the SQL is assembled from the models' table and column names only; every
+# value is a query parameter.
+
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from trellis.audit.models import AuditEvent, AuditHead, Outcome
@@ -31,11 +35,12 @@ def record(
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
-    with transaction.atomic():
+    # Without a savepoint of its own: inside a write's transaction, the write and its entry are
+    # stored together or not at all.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         event = _entry(head, actor, action, object_type, object_id, outcome, purpose, detail)
-        event.save()
-        head.save(update_fields=["seq", "hash"])
+        _append(event, head)
     return event
 
 
@@ -98,10 +103,49 @@ def _entry(
 
 
 def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditHead.objects.create(pk=1, seq=0, hash=auditchain.GENESIS)
-    return head
+    # Every audited request passes here: plain SQL, a third of the CPU of the ORM's query.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_table(AuditHead)} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:
+        return AuditHead.objects.create(pk=1, seq=0, hash=auditchain.GENESIS)
+    return AuditHead(pk=1, seq=row[0], hash=row[1])
+
+
+def _append(event: AuditEvent, head: AuditHead) -> None:
+    """Insert the entry and move the head on to it, as `event.save()` and `head.save()` would:
+    in one statement on PostgreSQL, two elsewhere."""
+    insert, move = _statements(connection.vendor)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _columns()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH moved AS ({move}) {insert} RETURNING id", [head.seq, head.hash, *values]
+            )
+            event.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(insert, values)
+            event.pk = cursor.lastrowid
+            cursor.execute(move, [head.seq, head.hash])
+    event._state.adding, event._state.db = False, connection.alias
+
+
+@cache
+def _statements(vendor: str) -> tuple[str, str]:
+    names = ", ".join(connection.ops.quote_name(f.column) for f in _columns())
+    places = ", ".join(["%s"] * len(_columns()))
+    insert = f"INSERT INTO {_table(AuditEvent)} ({names}) VALUES ({places})"
+    return insert, f"UPDATE {_table(AuditHead)} SET seq = %s, hash = %s WHERE id = 1"
+
+
+@cache
+def _columns() -> list[models.Field]:
+    return [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def links() -> Iterator[auditchain.Link]:

@@ -3,12 +3,14 @@ stepped care, and let a clinician accept or reject a proposal. Every write is au
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from trellis.alerts.actions import raise_alert, resolve_alert
@@ -189,17 +191,46 @@ def _raise(person: Person, signal: core.Signal, by: Any) -> Alert:
 def schedule(person: Person, *, today: date | None = None) -> list[core.Due]:
     """What is due for the person under their current plan (empty without a plan)."""
     today = today or timezone.localdate()
-    return due_from(history(person, today=today), today=today)
+    plan = Plan.objects.filter(person=person).current()
+    if plan is None:
+        return []
+    last_checkin = CheckIn.objects.filter(person=person).aggregate(last=Max("day"))["last"]
+    return due(plan, last_taken_by([person.pk])[person.pk], last_checkin, today=today)
 
 
 def due_from(seen: History, *, today: date) -> list[core.Due]:
     """What is due under the plan in `seen` (empty without a plan)."""
-    if seen.plan is None:
+    last_checkin = seen.checkins[-1].day if seen.checkins else None
+    return due(seen.plan, seen.last_taken, last_checkin, today=today)
+
+
+def due(
+    plan: Plan | None, last_taken: Mapping[str, date], last_checkin: date | None, *, today: date
+) -> list[core.Due]:
+    """What is due under `plan` (empty without one), given the day each instrument was last
+    taken and the day of the latest check-in: `due_from` the person's history without reading
+    it. A check-in older than the history's HISTORY_DAYS counts as none, as in the history."""
+    if plan is None:
         return []
-    last = dict(seen.last_taken)
-    if seen.checkins:
-        last[core.CHECKIN] = seen.checkins[-1].day
-    return core.schedule(seen.plan.document, last, today=today)
+    last = dict(last_taken)
+    if last_checkin is not None and last_checkin >= today - timedelta(days=HISTORY_DAYS):
+        last[core.CHECKIN] = last_checkin
+    return core.schedule(plan.document, last, today=today)
+
+
+def last_taken_by(ids: Iterable[int]) -> defaultdict[int, dict[str, date]]:
+    """`last_taken` of the measures of each of the people `ids`, in one query."""
+    rows = (
+        Score.objects.filter(person_id__in=ids, entered_in_error=False)
+        .values("person_id", "instrument")
+        .annotate(last=Max("taken_at"))
+        .values_list("person_id", "instrument", "last")
+        .order_by()
+    )
+    out: defaultdict[int, dict[str, date]] = defaultdict(dict)
+    for person_id, instrument, taken_at in rows:
+        out[person_id][instrument] = timezone.localdate(taken_at)
+    return out
 
 
 # Stepped care ---------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def store(decisions: Sequence[Decision], *, by: Any) -> int:
 
 def histories(ids: Sequence[int], *, today: date) -> dict[int, History]:
     """`actions.history` of each of the people `ids`, in five queries."""
-    checkins, measures, plans = _checkins(ids, today), _measures(ids), _plans(ids)
+    checkins, measures, plans = _checkins(ids, today), _measures(ids), current_plans(ids)
     goals = _goals(ids, plans)
     return {
         pk: History(
@@ -211,7 +211,7 @@ def _measures(ids: Sequence[int]) -> dict[int, list[core.Measure]]:
     return out
 
 
-def _plans(ids: Sequence[int]) -> dict[int, Plan]:
+def current_plans(ids: Sequence[int]) -> dict[int, Plan]:
     """Each person's current plan version."""
     newer = Plan.objects.filter(person_id=OuterRef("person_id"), version__gt=OuterRef("version"))
     return {p.person_id: p for p in Plan.objects.filter(~Exists(newer), person_id__in=ids)}

@@ -95,37 +95,34 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
     people = list(people)
     ids = [p.pk for p in people]
     alerts = _by_person(
-        Alert.objects.filter(person_id__in=ids).unresolved().order_by("-created"),
+        Alert.objects.filter(person_id__in=ids)
+        .unresolved()
+        .select_related("acknowledged_by")
+        .order_by("-created"),
     )
-    checkins = _by_person(
-        CheckIn.objects.filter(person_id__in=ids, day__gte=today - timedelta(days=SPARK_DAYS))
-        .only("person_id", "day", "craving")
-        .order_by("day")
-    )
+    cravings: defaultdict[int, dict[date, int]] = defaultdict(dict)
+    for person_id, day, craving in CheckIn.objects.filter(
+        person_id__in=ids, day__gte=today - timedelta(days=SPARK_DAYS)
+    ).values_list("person_id", "day", "craving"):
+        cravings[person_id][day] = craving
     last_checkin = dict(
         CheckIn.objects.filter(person_id__in=ids)
         .values("person_id")
         .annotate(last=Max("day"))
         .values_list("person_id", "last")
     )
-    last_score = dict(
-        Score.objects.filter(person_id__in=ids, entered_in_error=False)
-        .values("person_id")
-        .annotate(last=Max("taken_at"))
-        .values_list("person_id", "last")
-    )
+    last_taken = actions.last_taken_by(ids)
     phq9 = _by_person(
         Score.objects.filter(person_id__in=ids, instrument="phq9", entered_in_error=False)
         .only("person_id", "total", "taken_at")
         .order_by("taken_at")
     )
-    seen = batch.histories(ids, today=today)
+    plans = batch.current_plans(ids)
     rows = []
     for person in people:
-        plan = seen[person.pk].plan
-        scored = last_score.get(person.pk)
+        plan, taken = plans.get(person.pk), last_taken[person.pk]
         contacts = [
-            d for d in (last_checkin.get(person.pk), scored and timezone.localdate(scored)) if d
+            d for d in (last_checkin.get(person.pk), max(taken.values(), default=None)) if d
         ]
         row = CaseRow(
             person=person,
@@ -134,10 +131,10 @@ def caseload(people: Iterable[Person], *, today: date, filters: Filters) -> list
             last_checkin=last_checkin.get(person.pk),
             last_contact=max(contacts) if contacts else None,
             next_review=core.review_on(plan.document) if plan else None,
-            due=actions.due_from(seen[person.pk], today=today),
+            due=actions.due(plan, taken, last_checkin.get(person.pk), today=today),
             today=today,
         )
-        row.craving_spark = _craving_spark(checkins[person.pk], today)
+        row.craving_spark = _craving_spark(cravings[person.pk], today)
         row.phq9_spark = _phq9_spark(phq9[person.pk])
         if filters.keep(row):
             rows.append(row)
@@ -163,10 +160,9 @@ def _level(person: Person, plan: Plan | None) -> str:
     return episode.level_of_care if episode else ""
 
 
-def _craving_spark(rows: Sequence[CheckIn], today: date) -> str:
-    if not rows:
+def _craving_spark(by_day: dict[date, int], today: date) -> str:
+    if not by_day:
         return ""
-    by_day = {c.day: c.craving for c in rows}
     values = [by_day.get(today - timedelta(days=n)) for n in range(SPARK_DAYS - 1, -1, -1)]
     return charts.sparkline(values, low=0, high=10, title="craving, last 30 days")
 

@@ -55,7 +55,11 @@ def access_person(
 
     `what` names the part of the record being read (e.g. "Plan") for the audit entry.
     """
-    person = find_person(person_id)
+    return access_found(user, find_person(person_id), write=write, what=what)
+
+
+def access_found(user: Any, person: Person | None, *, write: bool, what: str) -> Person:
+    """`access_person` for a record already found (None when there is none)."""
     rel = relationship(user, person) if person is not None else Relationship.NONE
     allowed = person is not None and _allows(user, rel, write)
     audit.record(

@@ -158,9 +158,10 @@ def helpful_strategies(person: Person, n: int = 3) -> list[core_insights.Tally]:
 
 
 def timeline(person: Person, today: date | None = None) -> timeline_core.Timeline:
-    events = RecoveryEvent.objects.filter(person=person)
+    # The kinds and dates alone: the notes, encrypted, are not needed to count the days.
+    events = RecoveryEvent.objects.filter(person=person).values_list("kind", "on")
     return timeline_core.timeline(
-        (timeline_core.Event(e.kind, e.on) for e in events), today or timezone.localdate()
+        (timeline_core.Event(kind, on) for kind, on in events), today or timezone.localdate()
     )
 
 

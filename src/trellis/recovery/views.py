@@ -178,7 +178,9 @@ def checkins(request: HttpRequest) -> HttpResponse:
     """The person's check-ins with trends of craving, mood and sleep as charts."""
     person = own_person(request.user, what="CheckIn")
     since = timezone.localdate() - timedelta(days=60)
-    rows = list(CheckIn.objects.filter(person=person))
+    # What the page shows: the person's notes are not decrypted to be left out.
+    shown = ("public_id", "day", "craving", "mood", "sleep_hours", "used")
+    rows = list(CheckIn.objects.filter(person=person).only(*shown))
     recent = [r for r in rows if r.day >= since]
     labels = _labels(content().triggers)
     return render(

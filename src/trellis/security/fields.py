@@ -6,6 +6,7 @@ import json
 from functools import cache
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import models
 
@@ -46,7 +47,7 @@ class EncryptedJSONField(models.TextField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return None
-        return json.loads(key_ring().decrypt(value))
+        return _loads(key_ring().decrypt(value))
 
     def to_python(self, value: Any) -> Any:
         return value
@@ -58,3 +59,13 @@ class EncryptedJSONField(models.TextField):
 
     def value_to_string(self, obj: models.Model) -> str:
         return json.dumps(self.value_from_object(obj))
+
+
+def _loads(text: str) -> Any:
+    # orjson reads a plan document in half the time json takes (the caseload reads forty). It
+    # refuses what json.dumps may have written and orjson cannot read (NaN, Infinity, integers
+    # beyond 64 bits); json reads those.
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)

@@ -116,3 +116,20 @@ def test_entries_written_together_chain_exactly_as_entries_written_one_by_one(pa
     assert events[1].object_type == type(pat.person).__name__ == Person.__name__
     assert all(later.previous == earlier.hash for earlier, later in pairwise(events))
     assert audit.verify() is None
+
+
+def test_an_entry_reads_back_as_recorded_and_the_head_moves_on_to_it(pat, dana):
+    from trellis.audit.models import AuditHead
+
+    token = audit.current_ip.set("192.0.2.7")
+    try:
+        event = audit.record(dana.user, "read", pat.person, purpose="care", detail={"n": [1, "é"]})
+    finally:
+        audit.current_ip.reset(token)
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.chained_fields() == event.chained_fields()
+    assert stored.chained_fields()["ip"] == "192.0.2.7"
+    assert (stored.previous, stored.hash) == (event.previous, event.hash)
+    assert (AuditHead.objects.get().seq, AuditHead.objects.get().hash) == (event.seq, event.hash)
+    assert audit.verify() is None

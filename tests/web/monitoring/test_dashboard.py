@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import datetime, time, timedelta
 
+import pytest
 from django.utils import timezone
 
 from tests.conftest import sign_in
@@ -179,3 +181,98 @@ def test_an_overdue_alert_resolves_itself_once_the_measure_is_taken(pat, dana, m
     overdue.refresh_from_db()
     assert overdue.status == "resolved"
     assert "was taken" in overdue.resolution
+
+
+PLANNED = [
+    [],
+    [{"code": "mh.depression_treatment", "status": "recommended"}],
+    [{"code": "mh.anxiety_treatment", "status": "consider"}],
+    [{"code": "med.acamprosate", "status": "recommended"}],
+    [{"code": "med.buprenorphine", "status": "recommended"}],
+]
+
+
+def varied_history(who, rng, by, today):
+    """Check-ins ending today, days ago or past the 90 days read, or none; measures of every
+    scheduled kind, some entered in error, some near midnight; maybe a plan with a review."""
+    from trellis.assessments.models import Score
+    from trellis.plans.models import Plan
+    from trellis.recovery.models import CheckIn
+
+    last, count = rng.choice([0, 0, 1, 4, 89, 90, 91, 120]), rng.choice([0, 1, 5, 30])
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            person=who,
+            day=today - timedelta(days=last + n),
+            craving=2,
+            mood=5,
+            sleep_hours=7,
+            used=False,
+        )
+        for n in range(count)
+    )
+    for _ in range(rng.randint(0, 6)):
+        instrument = rng.choice(["phq9", "gad7", "bam", "auditc", "dast10"])
+        at = timezone.make_aware(
+            datetime.combine(today, time(0, 0)) - timedelta(days=rng.randint(0, 70))
+        )
+        Score.objects.create(
+            person=who,
+            instrument=instrument,
+            total=None if instrument == "bam" else rng.randint(0, 9),
+            responses=[],
+            result={},
+            source="api",
+            entered_by=by,
+            taken_at=at + timedelta(minutes=rng.choice([-1, 0, 1, 600])),
+            entered_in_error=rng.random() < 0.2,
+        )
+    for version in range(1, rng.choice([0, 1, 1, 2]) + 1):
+        document = {
+            "placement": {"level": rng.choice(["0.5", "1.0", "2.1"])},
+            "interventions": rng.choice(PLANNED),
+            "problems": [{"evidence": [rng.choice(["", "cocaine use disorder"])]}],
+            "review_on": (today + timedelta(days=rng.randint(-20, 20))).isoformat(),
+        }
+        Plan.objects.create(
+            person=who,
+            version=version,
+            document=document,
+            kb_version="t",
+            level="1.0",
+            created_by=by,
+        )
+
+
+def due_from_history(who, today):
+    """What was due by the whole history, as the caseload read it before it read the last dates."""
+    from trellis.core import monitoring as core
+    from trellis.monitoring import actions
+
+    seen = actions.history(who, today=today)
+    if seen.plan is None:
+        return []
+    last = dict(seen.last_taken)
+    if seen.checkins:
+        last[core.CHECKIN] = seen.checkins[-1].day
+    return core.schedule(seen.plan.document, last, today=today)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_what_is_due_from_the_last_dates_is_what_the_whole_history_gives(program, dana, seed):
+    from trellis.monitoring import actions, dashboard
+    from trellis.people.access import caseload
+
+    rng, today = random.Random(seed), timezone.localdate()
+    people = [second_person(program, dana, f"R{n}") for n in range(15)]
+    for who in people:
+        varied_history(who, rng, dana.user, today)
+    expected = {who.pk: due_from_history(who, today) for who in people}
+
+    rows = dashboard.caseload(caseload(dana.user), today=today, filters=dashboard.Filters())
+
+    assert {row.person.pk: row.due for row in rows} == expected
+    assert {who.pk: actions.schedule(who, today=today) for who in people} == expected
+    found = [d for dues in expected.values() for d in dues]
+    assert {d.instrument for d in found} > {"checkin"}
+    assert any(d.overdue for d in found)
