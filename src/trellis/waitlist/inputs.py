@@ -143,7 +143,8 @@ def prefill(person: Person, today: date) -> Prefill:
             "latitude": location.get("lat"),
             "longitude": location.get("lon"),
             "max_travel_km": preferences.get("max_travel_km"),
-            "needs": ", ".join(preferences.get("prefers") or []),
+            # The intake keeps preferences as words joined by "_"; the needs are read by people.
+            "needs": ", ".join(str(p).replace("_", " ") for p in preferences.get("prefers") or []),
         }
     )
     return Prefill(

@@ -42,7 +42,7 @@ def test_the_form_is_prefilled_from_the_latest_completed_intake(client, sam, pat
         "max_travel_km": 35,
     }
     assert (form.initial["latitude"], form.initial["longitude"]) == (39.81, -89.62)
-    assert form.initial["needs"] == "group, evening_hours"
+    assert form.initial["needs"] == "group, evening hours"
     assert response.context["prefill"].groups["rurality"] == "rural"
     assert "Urgent intake." in response.content.decode()
     assert AuditEvent.objects.filter(
