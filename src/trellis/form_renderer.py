@@ -21,8 +21,21 @@ from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
 
 WIDGETS = "django/forms/widgets/"
-INPUTS = ("text", "number", "email", "url", "password", "hidden", "search", "tel", "date")
-INPUTS += ("datetime", "time", "color", "checkbox")
+INPUTS = (
+    "text",
+    "number",
+    "email",
+    "url",
+    "password",
+    "hidden",
+    "search",
+    "tel",
+    "date",
+    "datetime",
+    "time",
+    "color",
+    "checkbox",
+)
 
 
 def _text(value: Any) -> str:

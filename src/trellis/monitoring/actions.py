@@ -198,18 +198,12 @@ def schedule(person: Person, *, today: date | None = None) -> list[core.Due]:
     return due(plan, last_taken_by([person.pk])[person.pk], last_checkin, today=today)
 
 
-def due_from(seen: History, *, today: date) -> list[core.Due]:
-    """What is due under the plan in `seen` (empty without a plan)."""
-    last_checkin = seen.checkins[-1].day if seen.checkins else None
-    return due(seen.plan, seen.last_taken, last_checkin, today=today)
-
-
 def due(
     plan: Plan | None, last_taken: Mapping[str, date], last_checkin: date | None, *, today: date
 ) -> list[core.Due]:
     """What is due under `plan` (empty without one), given the day each instrument was last
-    taken and the day of the latest check-in: `due_from` the person's history without reading
-    it. A check-in older than the history's HISTORY_DAYS counts as none, as in the history."""
+    taken and the day of the latest check-in, without reading the person's history. A check-in
+    older than the history's HISTORY_DAYS counts as none, as in the history."""
     if plan is None:
         return []
     last = dict(last_taken)
