@@ -32,6 +32,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.copy import Copy, FileWriter
@@ -209,16 +210,23 @@ class _Writer:
             raise DeclinedError from self.error
 
     def format(
-        self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], into: Any
+        self,
+        model: Any,
+        first_key: int,
+        rows: Iterable[Any],
+        into: Any,
+        layout: Callable[[Any, Any], Any] = copy_layout.layout,
     ) -> str | None:
         """Write the rows in COPY's format, keys from `first_key`, to `into` (anything with a
-        `write`); return the COPY statement that takes them, or None if there are none. psycopg
+        `write`); return the COPY statement that takes them, or None if there are none. The
+        rows are dicts of `importer._values` unless `layout` (made from the model and the
+        first row: its `sql`, and its `values` of a key and a row) reads others. psycopg
         makes the format without sending anything."""
         made = iter(rows)
         first = next(made, None)
         if first is None:
             return None
-        columns = copy_layout.layout(model, first)
+        columns = layout(model, first)
         with Copy(self.formatting, writer=FileWriter(into)) as copy:
             write, values = copy.write_row, columns.values
             for pk, row in enumerate(chain([first], made), first_key):
@@ -226,12 +234,17 @@ class _Writer:
         return columns.sql
 
     def send(
-        self, model: Any, first_key: int, rows: Iterable[dict[str, Any]], count: int
+        self,
+        model: Any,
+        first_key: int,
+        rows: Iterable[Any],
+        count: int,
+        layout: Callable[[Any, Any], Any] = copy_layout.layout,
     ) -> list[int]:
         """Queue `count` rows for COPY into the model's table, with keys from `first_key`;
         return their keys."""
         blocks = _Blocks()
-        sql = self.format(model, first_key, rows, blocks)
+        sql = self.format(model, first_key, rows, blocks, layout)
         return self._queue(model, first_key, count, sql, blocks)
 
     def send_file(
@@ -414,10 +427,14 @@ class _Load:
     # Writing ---------------------------------------------------------------------------
 
     def _send(self, model: Any, name: str, rows: list[shape.Row], links: Any) -> dict[str, int]:
-        made = (_values(model, row, links, self.now) for row in rows)
-        keys = self.writer.send(model, self.keys[model._meta.db_table], made, len(rows))
+        keys = self.writer.send(
+            model, self.keys[model._meta.db_table], rows, len(rows), self._layout(links)
+        )
         self.report.counts[name].created = len(rows)
         return dict(zip((row.hsds_id for row in rows), keys, strict=True))
+
+    def _layout(self, links: Any) -> Callable[[Any, shape.Row], Any]:
+        return lambda model, first: _RowLayout.of(model, first, links, self.now)
 
     def _organizations(self, owned: shape.Owned) -> dict[str, int]:
         rows = [shape.row(r, owned, "organization") for r in self._read("organization")]
@@ -453,12 +470,13 @@ class _Load:
         if any(r["organization_id"] not in organizations for r in records):
             raise DeclinedError
         unmapped: set[str] = set()
+        said: dict[tuple[str, ...], shape.TermFacts] = {}
         rows = [
-            shape.service_row(r, owned, service_terms.get(r["id"], []), unmapped) for r in records
+            shape.service_row(r, owned, service_terms.get(r["id"], []), unmapped, said)
+            for r in records
         ]
-        links = {"organization": organizations}
-        made = (_values(Service, row, links, self.now) for row in rows)
-        sql = self.writer.format(Service, self.keys[Service._meta.db_table], made, data)
+        layout = self._layout({"organization": organizations})
+        sql = self.writer.format(Service, self.keys[Service._meta.db_table], rows, data, layout)
         return _Services(
             sql,
             [r["id"] for r in records],
@@ -523,6 +541,76 @@ class _Load:
             for field, target in present:
                 if item[field] not in self.ids.get(target, ()):
                     raise DeclinedError
+
+
+class _RowLayout:
+    """COPY values of shape rows, straight from each row: what `importer._values` gives and
+    `copy_layout.Layout` sends, made without a dict of each row's values in between (a
+    million rows a table). Made from the first row's `_values`, whose order it must match:
+    where it cannot, `of` gives the plain way round instead."""
+
+    def __init__(self, model: Any, first: shape.Row, links: Any, now: Any) -> None:
+        self.plain = copy_layout.layout(model, _values(model, first, links, now))
+        self.sql = self.plain.sql
+        self.parts = "parts" in self.plain.given
+        self.derived = model is ServiceAtLocation
+        self.keys = [(fk, links[fk]) for fk in first.links]
+        json = dict(self.plain.jsons)
+        self.columns = [(n, (i + 1) in json) for i, n in enumerate(self.plain.given)]
+        self.columns = [(n, j) for n, j in self.columns if n in first.columns]
+        self.tail = [now] if model in (Organization, Location, Service) else []
+        self.named = model is Organization
+        self.defaults = list(self.plain.tail)
+
+    @classmethod
+    def of(cls, model: Any, first: shape.Row, links: Any, now: Any) -> Any:
+        made = cls(model, first, links, now)
+        names = ["hsds_id", "record", "digest", *(["parts"] if made.parts else [])]
+        names += ["derived"] if made.derived else []
+        names += [f"{fk}_id" for fk, _ in made.keys] + [n for n, _ in made.columns]
+        names += ["updated"] if made.tail else []
+        names += ["name"] if made.named else []
+        if tuple(names) != made.plain.given:
+            return _Plain(made.plain, model, links, now)
+        return made
+
+    def values(self, pk: int, row: shape.Row) -> list[Any]:
+        digest = row.digest  # makes the record's and parts' JSON too
+        texts = row._texts
+        values = [pk, row.hsds_id, texts["record"].decode(), digest]
+        if self.parts:
+            values.append(texts["parts"].decode())
+        if self.derived:
+            values.append(row.derived)
+        links = row.links
+        for fk, keys in self.keys:
+            values.append(keys.get(links[fk] or ""))
+        columns = row.columns
+        for name, json in self.columns:
+            value = columns[name]
+            values.append(orjson.dumps(value).decode() if json else value)
+        values += self.tail
+        if self.named:
+            values.append(str(row.record.get("name", ""))[:300])
+        values += self.defaults
+        return values
+
+
+@dataclass
+class _Plain:
+    """Rows through `importer._values` and the layout of its dicts."""
+
+    layout: copy_layout.Layout
+    model: Any
+    links: Any
+    now: Any
+
+    @property
+    def sql(self) -> str:
+        return self.layout.sql
+
+    def values(self, pk: int, row: shape.Row) -> list[Any]:
+        return self.layout.values(pk, _values(self.model, row, self.links, self.now))
 
 
 def _records_of(kind: str, table: Table) -> Iterator[dict[str, Any]]:

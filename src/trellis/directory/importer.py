@@ -140,11 +140,12 @@ def record_import(report: Report, by: Any, *, problems: int) -> None:
 @contextmanager
 def _bulk(incoming: int) -> Iterator[None]:
     """A large load on PostgreSQL into directory tables it at least doubles: drop their
-    secondary indexes and the foreign keys between them, load, then build each index in one
-    sorted pass and check each foreign key with one join, instead of a tree insert per row and
-    index and a deferred trigger per row and key at commit. All inside the import's
-    transaction, so a failed import restores them as they were; the directory's tables stay
-    locked against readers until it commits. Unique and primary keys are kept throughout."""
+    secondary indexes and the foreign keys they hold (to each other, and to the curator who
+    verified a row), load, then build each index in one sorted pass and check each foreign key
+    with one join, instead of a tree insert per row and index and a deferred trigger per row and
+    key at commit. All inside the import's transaction, so a failed import restores them as they
+    were; the directory's tables stay locked against readers until it commits. Unique and
+    primary keys are kept throughout."""
     models = (Organization, Location, Service, ServiceAtLocation, Listing)
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql" or incoming < BULK or _rows(models) * 2 > incoming:
@@ -156,9 +157,8 @@ def _bulk(incoming: int) -> Iterator[None]:
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE contype = 'f'"
-            " AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[])",
-            [tables, tables],
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [tables],
         )
         keys = cursor.fetchall()
         cursor.execute(
@@ -178,9 +178,6 @@ def _bulk(incoming: int) -> Iterator[None]:
     finally:
         _locked.reset(locked)
     with connection.cursor() as cursor:
-        # The keys to tables outside the directory (verified_by → users, empty on new rows)
-        # were kept: their queued checks run now.
-        _check_deferred(cursor)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)

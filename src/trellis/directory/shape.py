@@ -72,8 +72,10 @@ def shape(d: Directory) -> Shaped:
     owned = owned_parts(records)
     service_terms = terms_of_services(records["attribute"], d.taxonomy_terms)
     unmapped: set[str] = set()
+    said: dict[tuple[str, ...], TermFacts] = {}
     services = [
-        service_row(s, owned, service_terms.get(s["id"], []), unmapped) for s in records["service"]
+        service_row(s, owned, service_terms.get(s["id"], []), unmapped, said)
+        for s in records["service"]
     ]
     return Shaped(
         organizations=[row(o, owned, "organization") for o in records["organization"]],
@@ -176,15 +178,18 @@ def service_row(
     owned: Owned,
     terms: list[tuple[Any, str | None]],
     unmapped: set[str],
+    said: dict[tuple[str, ...], TermFacts] | None = None,
 ) -> Row:
+    """A service's row. `said` keeps what each set of terms says (`term_facts`) across the
+    services of one import: most share their terms with many others."""
     made = row(item, owned, "service")
-    found = set()
-    for t, match in terms:
-        if match is None:
-            unmapped.add(f"{t.taxonomy or '?'}: {t.code or ''} {t.name}".replace("  ", " "))
-        else:
-            found.add(match)
-    names = {t.name.strip().lower() for t, _ in terms}
+    if said is None:
+        facts = term_facts(terms)
+    else:
+        key = tuple([t.id for t, _ in terms])
+        facts = said.get(key) or said.setdefault(key, term_facts(terms))
+    if facts.unmapped:
+        unmapped.update(facts.unmapped)
     costs = made.parts.get("cost_options", [])
     fees = " ".join(
         [item.get("fees_description") or ""]
@@ -193,24 +198,54 @@ def service_row(
     made.columns = {
         "name": item["name"][:300],
         "status": item["status"],
-        "categories": sorted(found),
+        "categories": list(facts.categories),
         "languages": _languages(made.parts.get("languages", [])),
         "url": (item.get("url") or "")[:500],
         "email": (item.get("email") or "")[:300],
         "phone": _phone(made.parts.get("phones", [])),
         "minimum_age": _age(item.get("minimum_age")),
         "maximum_age": _age(item.get("maximum_age")),
-        "sex": next((SEX_TERMS[n] for n in names if n in SEX_TERMS), ""),
-        "veterans_only": "veterans" in names,
-        "free": bool(FREE.search(fees)) or _zero_cost(costs),
-        "sliding_scale": bool(SLIDING.search(fees)),
-        "insurance": bool(INSURANCE.search(fees)),
-        "faith_based": any("faith" in n for n in names),
-        "peer_led": any("peer" in n for n in names),
+        "sex": facts.sex,
+        "veterans_only": facts.veterans_only,
+        "free": bool(fees and FREE.search(fees)) or _zero_cost(costs),
+        "sliding_scale": bool(fees and SLIDING.search(fees)),
+        "insurance": bool(fees and INSURANCE.search(fees)),
+        "faith_based": facts.faith_based,
+        "peer_led": facts.peer_led,
         "schedules": made.parts.get("schedules", []),
     }
     made.links = {"organization": item["organization_id"]}
     return made
+
+
+@dataclass(frozen=True)
+class TermFacts:
+    """What a service's taxonomy terms say of it."""
+
+    categories: tuple[str, ...]  # community categories, sorted
+    unmapped: tuple[str, ...]  # the terms no category answers ("taxonomy: code name")
+    sex: str  # "female" / "male" when a population term restricts it
+    veterans_only: bool
+    faith_based: bool
+    peer_led: bool
+
+
+def term_facts(terms: list[tuple[Any, str | None]]) -> TermFacts:
+    found, unmapped = set(), []
+    for t, match in terms:
+        if match is None:
+            unmapped.append(f"{t.taxonomy or '?'}: {t.code or ''} {t.name}".replace("  ", " "))
+        else:
+            found.add(match)
+    names = {t.name.strip().lower() for t, _ in terms}
+    return TermFacts(
+        categories=tuple(sorted(found)),
+        unmapped=tuple(unmapped),
+        sex=next((SEX_TERMS[n] for n in names if n in SEX_TERMS), ""),
+        veterans_only="veterans" in names,
+        faith_based=any("faith" in n for n in names),
+        peer_led=any("peer" in n for n in names),
+    )
 
 
 def _match(t: Any) -> str | None:

@@ -254,3 +254,30 @@ def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
     assert type(error.value) is type(ordinary_error.value)
     assert str(error.value) == str(ordinary_error.value)
     assert not any(m.objects.exists() for m in MODELS)
+
+
+def test_rows_are_sent_as_importer_values_sends_them_even_where_the_order_differs():
+    """The straight way from a shaped row to COPY's values gives what `_values` and its
+    layout give; a row whose columns it cannot place (an organisation with a name column,
+    which `_values` writes over) goes through `_values` itself."""
+    from django.utils import timezone
+
+    from trellis.directory import copy_layout
+    from trellis.directory.importer import _values
+    from trellis.directory.shape import Row
+
+    now = timezone.now()
+    located = Row("l1", {"id": "l1", "name": "Hall"}, {"phones": [{"number": "1"}]})
+    located.columns = {"name": "Hall", "latitude": 1.5, "longitude": 2.5, "address": "x"}
+    located.links = {"organization": "o1"}
+    named = Row("o1", {"id": "o1", "name": "Org"}, {})
+    named.columns = {"name": "Given"}
+    for model, row, links in (
+        (Location, located, {"organization": {"o1": 7}}),
+        (Organization, named, {}),
+    ):
+        plain = copy_layout.layout(model, _values(model, row, links, now))
+        made = csv_load._RowLayout.of(model, row, links, now)
+        assert made.sql == plain.sql
+        assert made.values(3, row) == plain.values(3, _values(model, row, links, now))
+        assert isinstance(made, csv_load._Plain) == (model is Organization)
