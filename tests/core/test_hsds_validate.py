@@ -668,3 +668,25 @@ def test_the_csv_plan_makes_the_record_the_value_it_builds_is_written_as(data):
     assert plan.passes(row)
     made = record(RECORDS[kind][1](*plan.values(row)))
     assert list(plan.record(row).items()) == list(made.items())
+
+
+@given(st.data())
+def test_the_csv_plan_checks_and_makes_a_record_in_one_step_as_in_two(data):
+    kind = data.draw(st.sampled_from([k for k in RECORDS if plan_of(k, schema.tables()[k].fields)]))
+    header = schema.tables()[kind].fields
+    plan = plan_of(kind, header)
+    assert plan is not None
+    texts = [v for v in VALUES if isinstance(v, str)] + ["12", "4x", "-0.50", "north"]
+    checks = dict(plan.checks)
+    sound = data.draw(st.booleans())  # every cell one its check lets by, or any cell at all
+    row = []
+    for i in range(len(header)):
+        fits = [t for t in texts if t and (i not in checks or checks[i](t))]
+        if not sound:
+            fits = texts
+        elif i not in plan.required:
+            fits = ["", *fits]
+        row.append(data.draw(st.sampled_from(fits)))
+
+    assert plan.checked(row) == (plan.record(row) if plan.passes(row) else None)
+    assert not sound or plan.checked(row) is not None

@@ -620,9 +620,10 @@ def _records_of(kind: str, table: Table) -> Iterator[dict[str, Any]]:
         raise DeclinedError  # its rows go the long way: the ordinary path
     problems: list[Problem] = []
     for _, row in cells(table, problems):
-        if not plan.passes(row):
+        made = plan.checked(row)
+        if made is None:
             raise DeclinedError
-        yield plan.record(row)
+        yield made
     if problems:
         raise DeclinedError
 

@@ -155,6 +155,11 @@ ERRORS = {
         r"\1f",
     ),
     "a place off the globe": ("locations.csv", r"(-000000000004,.*?,)\d\d\.\d+,", r"\g<1>91.5,"),
+    "a latitude that is no number": (
+        "locations.csv",
+        r"(-000000000004,.*?,)\d\d\.\d+,",
+        "\\g<1>north,",
+    ),
     "an id twice with another name": ("organizations.csv", r"\Z", "X"),
     "a language of no service": ("languages.csv", r"(,00000002-0000-4000-8000-)0", r"\1f"),
     "an unknown term": ("attributes.csv", r"(,00000007-0000-4000-8000-)0", r"\1f"),

@@ -95,6 +95,10 @@ class Plan:
     fields: tuple[tuple[int, Callable[[Any], Any] | None], ...]
     # Each field's name, column (-1: none) and what makes its record value of a cell.
     cells: tuple[tuple[str, int, Callable[[str], Any] | None], ...]
+    # For `checked`: the fields `record` reads as numbers, whose cells only `_is_number`
+    # checks, and the checks of all other cells.
+    numbers: tuple[str, ...] = ()
+    text_checks: tuple[tuple[int, Callable[[str], object]], ...] = ()
 
     def passes(self, row: list[str]) -> bool:
         for i in self.required:
@@ -115,6 +119,22 @@ class Plan:
             for name, i, make in self.cells
             if i >= 0 and (v := row[i])
         }
+
+    def checked(self, row: list[str]) -> dict[str, Any] | None:
+        """`record` of a row that `passes`, else None; a number cell is read once, its check
+        being that it reads as a number (`_is_number`)."""
+        for i in self.required:
+            if not row[i]:
+                return None
+        for i, check in self.text_checks:
+            value = row[i]
+            if value and not check(value):
+                return None
+        made = self.record(row)
+        for name in self.numbers:
+            if made.get(name).__class__ is str:
+                return None
+        return made
 
     def values(self, row: list[str]) -> list[Any]:
         """The row's field values, in the order of the value's fields."""
@@ -154,7 +174,10 @@ def plan_of(kind: str, header: tuple[str, ...]) -> Plan | None:
         for n, (i, c) in zip(field_names(kind), fields, strict=True)
     )
     required = tuple(column[n] for n in check.required)
-    return Plan(column["id"], required, tuple(checks), fields, cells)
+    read = {i: name for name, i, make in cells if make is number}
+    numbers = tuple(read[i] for i, c in checks if c is _is_number and i in read)
+    text_checks = tuple((i, c) for i, c in checks if not (c is _is_number and i in read))
+    return Plan(column["id"], required, tuple(checks), fields, cells, numbers, text_checks)
 
 
 def _written(convert: Callable[[str], Any], text: str) -> Any:
