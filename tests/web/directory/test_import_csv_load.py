@@ -242,6 +242,8 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
     [
         ("services.csv", "Service 7,", "Service\x007,"),  # a text column: psycopg refuses it
         ("organizations.csv", "Generated.", "Gene\x00rated."),  # only in JSON: the server does
+        # in the services, which a process of their own makes ready for COPY
+        ("services.csv", ",Free,", ",Fr\x00ee,"),
     ],
 )
 def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
