@@ -51,10 +51,13 @@ class Row:
 
     @property
     def digest(self) -> str:
-        rest = orjson.dumps([self.columns, self.links], default=str)
-        return hashlib.sha256(
-            b"\x1f".join((self.json("record"), self.json("parts"), rest))
-        ).hexdigest()
+        return digest(self.json("record"), self.json("parts"), self)
+
+
+def digest(record: bytes, parts: bytes, row: Row) -> str:
+    """SHA-256 of a row: its record's and parts' JSON, then its columns and links."""
+    rest = orjson.dumps([row.columns, row.links], default=str)
+    return hashlib.sha256(b"\x1f".join((record, parts, rest))).hexdigest()
 
 
 @dataclass

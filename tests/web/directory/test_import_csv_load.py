@@ -288,3 +288,22 @@ def test_rows_are_sent_as_importer_values_sends_them_even_where_the_order_differ
         assert made.sql == plain.sql
         assert made.values(3, row) == plain.values(3, _values(model, row, links, now))
         assert isinstance(made, csv_load._Plain) == (model is Organization)
+
+
+def test_what_the_services_process_tells_comes_back_whole_or_declines():
+    from trellis.directory.shape import Row
+
+    def row(categories: list[str]) -> Row:
+        made = Row("s", {})
+        made.columns = {"categories": categories}
+        return made
+
+    records = [{"id": "s1", "organization_id": "o1"}, {"id": "s2", "organization_id": "o1"}]
+    rows = [row(["com.food", "com.housing"]), row([])]
+    made = csv_load._Services.of("COPY", records, rows, {"b", "a"})
+    assert made.lists() == (["s1", "s2"], ["o1", "o1"], [["com.food", "com.housing"], []])
+    assert made.unmapped == ["a", "b"]
+    assert csv_load._Services.of(None, [], [], set()).lists() == ([], [], [])
+    broken = [{"id": "s1\nx", "organization_id": "o1"}, records[1]]
+    with pytest.raises(csv_load.DeclinedError):
+        csv_load._Services.of("COPY", broken, rows, set()).lists()
