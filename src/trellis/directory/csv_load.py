@@ -7,7 +7,8 @@ checks, applied to cells), its ids and links are checked against the tables read
 its rows are shaped by shape.py's own functions, and COPY takes them in a thread of its own
 while the next table is read, so that PostgreSQL and Python work at the same time. The
 services, the most work of any table, are read and made ready for COPY by a forked copy of
-this process while this one does the locations.
+this process, started first, while this one does the rest. Both are CPU-bound: sending the
+services' COPY while the copy writes it (tried) only made three processes share two cores.
 
 It applies only where there is nothing to report. At the first thing the ordinary path would
 report (a row the plan fails, an id met twice, a link that does not resolve, a place off the
