@@ -101,10 +101,16 @@ class Plan:
     text_checks: tuple[tuple[int, Callable[[str], object]], ...] = ()
 
     def passes(self, row: list[str]) -> bool:
+        return self._fills(row, self.checks)
+
+    def _fills(
+        self, row: list[str], checks: tuple[tuple[int, Callable[[str], object]], ...]
+    ) -> bool:
+        """Whether every required cell is filled and every filled one passes its check."""
         for i in self.required:
             if not row[i]:
                 return False
-        for i, check in self.checks:
+        for i, check in checks:
             value = row[i]
             if value and not check(value):
                 return False
@@ -123,13 +129,8 @@ class Plan:
     def checked(self, row: list[str]) -> dict[str, Any] | None:
         """`record` of a row that `passes`, else None; a number cell is read once, its check
         being that it reads as a number (`_is_number`)."""
-        for i in self.required:
-            if not row[i]:
-                return None
-        for i, check in self.text_checks:
-            value = row[i]
-            if value and not check(value):
-                return None
+        if not self._fills(row, self.text_checks):
+            return None
         made = self.record(row)
         for name in self.numbers:
             if made.get(name).__class__ is str:
