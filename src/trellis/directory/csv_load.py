@@ -594,9 +594,10 @@ class _RowLayout:
         self.parts = "parts" in self.plain.given
         self.derived = model is ServiceAtLocation
         self.keys = [(fk, links[fk]) for fk in first.links]
-        json = dict(self.plain.jsons)
-        self.columns = [(n, (i + 1) in json) for i, n in enumerate(self.plain.given)]
-        self.columns = [(n, j) for n, j in self.columns if n in first.columns]
+        # Each of the row's columns with whether it goes as JSON (places count from the key).
+        jsons = {i for i, _ in self.plain.jsons}
+        given = enumerate(self.plain.given, 1)
+        self.columns = [(n, i in jsons) for i, n in given if n in first.columns]
         self.tail = [now] if model in (Organization, Location, Service) else []
         self.named = model is Organization
         self.defaults = list(self.plain.tail)
