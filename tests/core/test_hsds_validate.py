@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from trellis.core.errors import InvalidInput
 from trellis.core.hsds import Problem, read, schema
-from trellis.core.hsds.csv_source import plan_of
+from trellis.core.hsds.csv_source import Plan, plan_of
 from trellis.core.hsds.model import RECORDS
 from trellis.core.hsds.tabular import number
 from trellis.core.hsds.write import record
@@ -651,19 +651,31 @@ def test_the_csv_plan_agrees_with_the_check_of_the_same_row_as_a_record(data):
     assert plan.passes(row) == schema.check(kind).validator.is_valid(record)
 
 
-@given(st.data())
-def test_the_csv_plan_makes_the_record_the_value_it_builds_is_written_as(data):
+def _planned(data: st.DataObject) -> tuple[str, tuple[str, ...], Plan]:
+    """A kind whose CSV rows have a plan, drawn; its header and plan."""
     kind = data.draw(st.sampled_from([k for k in RECORDS if plan_of(k, schema.tables()[k].fields)]))
     header = schema.tables()[kind].fields
     plan = plan_of(kind, header)
     assert plan is not None
-    texts = [v for v in VALUES if isinstance(v, str) and v]
-    texts += ["12", "-0.50", "1e3", "007", "10:00:00", "2024-02-29T23:59:59+01:00"]
+    return kind, header, plan
+
+
+def _sound_row(data: st.DataObject, plan: Plan, width: int, texts: list[str]) -> list[str]:
+    """A row drawn from `texts` whose every cell its check lets by, required ones filled."""
     checks = dict(plan.checks)
     row = []
-    for i in range(len(header)):
-        passing = [t for t in texts if i not in checks or checks[i](t)]
+    for i in range(width):
+        passing = [t for t in texts if t and (i not in checks or checks[i](t))]
         row.append(data.draw(st.sampled_from(passing if i in plan.required else ["", *passing])))
+    return row
+
+
+@given(st.data())
+def test_the_csv_plan_makes_the_record_the_value_it_builds_is_written_as(data):
+    kind, header, plan = _planned(data)
+    texts = [v for v in VALUES if isinstance(v, str) and v]
+    texts += ["12", "-0.50", "1e3", "007", "10:00:00", "2024-02-29T23:59:59+01:00"]
+    row = _sound_row(data, plan, len(header), texts)
 
     assert plan.passes(row)
     made = record(RECORDS[kind][1](*plan.values(row)))
@@ -672,21 +684,13 @@ def test_the_csv_plan_makes_the_record_the_value_it_builds_is_written_as(data):
 
 @given(st.data())
 def test_the_csv_plan_checks_and_makes_a_record_in_one_step_as_in_two(data):
-    kind = data.draw(st.sampled_from([k for k in RECORDS if plan_of(k, schema.tables()[k].fields)]))
-    header = schema.tables()[kind].fields
-    plan = plan_of(kind, header)
-    assert plan is not None
+    _, header, plan = _planned(data)
     texts = [v for v in VALUES if isinstance(v, str)] + ["12", "4x", "-0.50", "north"]
-    checks = dict(plan.checks)
     sound = data.draw(st.booleans())  # every cell one its check lets by, or any cell at all
-    row = []
-    for i in range(len(header)):
-        fits = [t for t in texts if t and (i not in checks or checks[i](t))]
-        if not sound:
-            fits = texts
-        elif i not in plan.required:
-            fits = ["", *fits]
-        row.append(data.draw(st.sampled_from(fits)))
+    if sound:
+        row = _sound_row(data, plan, len(header), texts)
+    else:
+        row = [data.draw(st.sampled_from(texts)) for _ in header]
 
     assert plan.checked(row) == (plan.record(row) if plan.passes(row) else None)
     assert not sound or plan.checked(row) is not None

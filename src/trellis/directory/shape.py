@@ -186,11 +186,12 @@ def service_row(
     """A service's row. `said` keeps what each set of terms says (`term_facts`) across the
     services of one import: most share their terms with many others."""
     made = row(item, owned, "service")
-    if said is None:
+    key = tuple([t.id for t, _ in terms])
+    facts = said.get(key) if said is not None else None
+    if facts is None:
         facts = term_facts(terms)
-    else:
-        key = tuple([t.id for t, _ in terms])
-        facts = said.get(key) or said.setdefault(key, term_facts(terms))
+        if said is not None:
+            said[key] = facts
     if facts.unmapped:
         unmapped.update(facts.unmapped)
     costs = made.parts.get("cost_options", [])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,17 @@ class Plan:
     fields: tuple[tuple[int, Callable[[Any], Any] | None], ...]
     # Each field's name, column (-1: none) and what makes its record value of a cell.
     cells: tuple[tuple[str, int, Callable[[str], Any] | None], ...]
-    # For `checked`: the fields `record` reads as numbers, whose cells only `_is_number`
-    # checks, and the checks of all other cells.
-    numbers: tuple[str, ...] = ()
-    text_checks: tuple[tuple[int, Callable[[str], object]], ...] = ()
+    # For `checked`, made from the above: the fields `record` reads as numbers, whose cells
+    # only `_is_number` checks, and the checks of all other cells.
+    numbers: tuple[str, ...] = field(init=False)
+    text_checks: tuple[tuple[int, Callable[[str], object]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        read = {i: name for name, i, make in self.cells if make is number}
+        numbers = tuple(read[i] for i, c in self.checks if c is _is_number and i in read)
+        others = tuple((i, c) for i, c in self.checks if not (c is _is_number and i in read))
+        object.__setattr__(self, "numbers", numbers)
+        object.__setattr__(self, "text_checks", others)
 
     def passes(self, row: list[str]) -> bool:
         return self._fills(row, self.checks)
@@ -175,10 +182,7 @@ def plan_of(kind: str, header: tuple[str, ...]) -> Plan | None:
         for n, (i, c) in zip(field_names(kind), fields, strict=True)
     )
     required = tuple(column[n] for n in check.required)
-    read = {i: name for name, i, make in cells if make is number}
-    numbers = tuple(read[i] for i, c in checks if c is _is_number and i in read)
-    text_checks = tuple((i, c) for i, c in checks if not (c is _is_number and i in read))
-    return Plan(column["id"], required, tuple(checks), fields, cells, numbers, text_checks)
+    return Plan(column["id"], required, tuple(checks), fields, cells)
 
 
 def _written(convert: Callable[[str], Any], text: str) -> Any:
