@@ -304,6 +304,8 @@ class _Services:
     kinds: list[list[str]]
     categories: bytes  # array("L") of places in `kinds`
     unmapped: list[str]
+    # The ids the services' parts link to, of kinds the forked process did not read.
+    linked: dict[str, set[str]]
 
     @classmethod
     def of(
@@ -312,6 +314,7 @@ class _Services:
         records: list[dict[str, Any]],
         rows: list[shape.Row],
         unmapped: set[str],
+        linked: dict[str, set[str]] | None = None,
     ) -> _Services:
         kinds: dict[tuple[str, ...], int] = {}
         places = array(
@@ -325,6 +328,7 @@ class _Services:
             [list(k) for k in kinds],
             places.tobytes(),
             sorted(unmapped),
+            linked or {},
         )
 
     def lists(self) -> tuple[list[str], list[str], list[list[str]]]:
@@ -339,8 +343,9 @@ class _Services:
 
 
 class _Forked:
-    """`work(data, *args)` done in a forked copy of this process while this one goes on: it
-    writes COPY data to the file `data`, and what it returns comes back pickled.
+    """`work(data, tell, *args)` done in a forked copy of this process while this one goes
+    on: it writes COPY data to the file `data`, may `tell` this process one thing before it
+    is done (`told`), and what it returns comes back pickled.
 
     The copy shares this process's memory until either writes to it, and leaves the
     database connection alone: it ends with os._exit, so nothing of this process (the
@@ -349,17 +354,20 @@ class _Forked:
 
     def __init__(self, scratch: Path, work: Callable[..., Any], *args: Any) -> None:
         self.data, self._result = scratch / "forked.copy", scratch / "forked.pickle"
+        self._told = scratch / "forked.told.pickle"
+        self._ready, self._tell = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
+            os.close(self._ready)
             self._run(work, args)
+        os.close(self._tell)
 
     def _run(self, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
         code = 1
         try:
             with self.data.open("wb") as data:
-                made = work(data, *args)
-            with self._result.open("wb") as f:
-                pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+                made = work(data, self.tell, *args)
+            _dump(made, self._result)
             code = 0
         except DeclinedError:
             pass
@@ -367,6 +375,21 @@ class _Forked:
             traceback.print_exc()
         finally:
             os._exit(code)
+
+    def tell(self, told: Any) -> None:
+        """In the copy: hand `told` to this process now, before the work is done."""
+        _dump(told, self._told)
+        os.write(self._tell, b"!")
+        os.close(self._tell)
+
+    def told(self) -> Any:
+        """What the copy told, once it has; if it stopped first, the import declines."""
+        with os.fdopen(self._ready, "rb", closefd=False) as ready:
+            if not ready.read(1):
+                self.result()  # it stopped: declines, whether on an error or not
+                raise DeclinedError
+        with self._told.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - written just now by this process's own copy
 
     def result(self) -> Any:
         """Wait for the copy; what it returned. If it stopped on anything, the import
@@ -382,9 +405,24 @@ class _Forked:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        os.close(self._ready)
         if self.pid:  # this process stopped first: the copy's work is of no use
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
+
+
+def _dump(made: Any, path: Path) -> None:
+    with path.open("wb") as f:
+        pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass
+class _Parts:
+    """What the services' process tells of the parts (phones, languages, attributes …) it
+    read: those no service owns, and the ids of the kinds of part that others link to."""
+
+    rest: dict[str, list[dict[str, Any]]]
+    ids: dict[str, set[str]]
 
 
 class _Blocks(list[bytes]):
@@ -414,18 +452,24 @@ class _Load:
         terms = self._terms()
         # The services are read, shaped and made into COPY's format by a copy of this process
         # (the most work of any table) while this one does the rest: two cores at once. The
-        # copy starts first and reads for itself the parts and organisations they need, which
-        # this one reads too (measured at a million services: the copy done 4 s sooner).
+        # copy reads the parts (phones, languages, attributes …) and tells this one, as soon as
+        # it has them, those that no service owns, which are all the rest need.
         with _Forked(self.scratch, self._services, terms) as child:
-            parts = {kind: self._read(kind) for kind in PARTS}
-            owned = shape.owned_parts(parts)
-            organizations = self._organizations(owned)
-            locations, places = self._locations(owned, organizations)
+            organizations = self._read("organization")
+            locations = self._read("location")
             listed = self._read("service_at_location")
-            services, categories = self._services_made(child.result(), child.data)
+            parts: _Parts = child.told()
+            self.ids |= parts.ids
+            owned = shape.owned_parts(parts.rest)
+            organization_keys = self._organizations(organizations, owned)
+            places = self._locations(locations, owned, organization_keys)
+            made: _Services = child.result()
+            services, categories = self._services_made(made, child.data)
         pairs, pairings = self._pairings(owned, listed, locations, services)
-        for kind, records in parts.items():
+        for kind, records in parts.rest.items():
             self._check_links(kind, records)
+        if not all(ids <= self.ids.get(kind, set()) for kind, ids in made.linked.items()):
+            raise DeclinedError
         self._terms_out(terms)
         rows = listing_rows(pairings, places, categories, pairs)
         self.writer.send(Listing, self.keys[Listing._meta.db_table], rows, len(rows))
@@ -478,14 +522,16 @@ class _Load:
     def _layout(self, links: Any) -> Callable[[Any, shape.Row], Any]:
         return lambda model, first: _RowLayout.of(model, first, links, self.now)
 
-    def _organizations(self, owned: shape.Owned) -> dict[str, int]:
-        rows = [shape.row(r, owned, "organization") for r in self._read("organization")]
+    def _organizations(self, records: list[dict[str, Any]], owned: shape.Owned) -> dict[str, int]:
+        rows = [shape.row(r, owned, "organization") for r in records]
         return self._send(Organization, "organizations", rows, {})
 
     def _locations(
-        self, owned: shape.Owned, organizations: dict[str, int]
-    ) -> tuple[list[dict[str, Any]], dict[str, tuple[Any, Any]]]:
-        records = self._read("location")
+        self,
+        records: list[dict[str, Any]],
+        owned: shape.Owned,
+        organizations: dict[str, int],
+    ) -> dict[str, tuple[Any, Any]]:
         for r in records:
             organization = r.get("organization_id")  # a location may belong to none
             if organization is not None and organization not in organizations:
@@ -497,13 +543,19 @@ class _Load:
         self.location_keys = self._send(
             Location, "locations", rows, {"organization": organizations}
         )
-        return records, places
+        return places
 
-    def _services(self, data: BinaryIO, terms: list[Any]) -> _Services:
-        """In the forked process: the services read, checked, shaped and written to `data` in
-        COPY's format, and what the rest of the import needs of them. The organisations' keys
-        are those `_organizations` gives them, in the same order."""
-        parts = {kind: self._read(kind) for kind in PARTS}
+    def _services(
+        self, data: BinaryIO, tell: Callable[[_Parts], None], terms: list[Any]
+    ) -> _Services:
+        """In the forked process: the parts read, and those no service owns told to the
+        parent; the services read, checked, shaped and written to `data` in COPY's format,
+        and what the rest of the import needs of them. The organisations' keys are those
+        `_organizations` gives them, in the same order."""
+        read = {kind: self._read(kind) for kind in PARTS}
+        parts, rest = shape.split_parts(read, "service")
+        targets = {target for links in assemble.LINKS.values() for _, target in links}
+        tell(_Parts(rest, {kind: self.ids[kind] for kind in PARTS if kind in targets}))
         owned = shape.owned_parts(parts)
         service_terms = shape.terms_of_services(parts["attribute"], terms)
         first = self.keys[Organization._meta.db_table]
@@ -519,7 +571,11 @@ class _Load:
         ]
         layout = self._layout({"organization": organizations})
         sql = self.writer.format(Service, self.keys[Service._meta.db_table], rows, data, layout)
-        return _Services.of(sql, records, rows, unmapped)
+        # The services' parts' links, checked here where they resolve; the rest in the parent.
+        linked: dict[str, set[str]] = {}
+        for kind, items in parts.items():
+            self._check_links(kind, items, linked)
+        return _Services.of(sql, records, rows, unmapped, linked)
 
     def _services_made(
         self, made: _Services, data: Path
@@ -561,25 +617,33 @@ class _Load:
         rows = [shape.Row(t.id, record(t)) for t in terms]
         self._send(Term, "taxonomy_terms", rows, {})
 
-    def _check_links(self, kind: str, records: list[dict[str, Any]]) -> None:
+    def _check_links(
+        self, kind: str, records: list[dict[str, Any]], later: dict[str, set[str]] | None = None
+    ) -> None:
         """Decline if any record's link would not resolve (assemble.Assembly._broken_link):
-        each link field's ids, gathered, against the ids of the kind it names."""
+        each link field's ids, gathered, against the ids of the kind it names. Ids of a kind
+        this process has not read are gathered into `later`, where given."""
+
+        def resolve(target: str | None, linked: set[str]) -> None:
+            known = self.ids.get(target or "")
+            if known is None and later is not None and target is not None:
+                later.setdefault(target, set()).update(linked)
+            elif not linked <= (known or set()):
+                raise DeclinedError
+
         links = assemble.LINKS.get(kind, ())
         if kind == "attribute":
             for entity in {item["link_entity"] for item in records}:
                 target = schema.kind_named(entity)
                 if target not in RECORDS:
                     raise DeclinedError
-                linked = {r["link_id"] for r in records if r["link_entity"] == entity}
-                if not linked <= self.ids.get(target, set()):
-                    raise DeclinedError
+                resolve(target, {r["link_id"] for r in records if r["link_entity"] == entity})
         if kind in assemble.PARENTS:
             fields = {field for field, _ in links}
             if any(item.keys().isdisjoint(fields) for item in records):
                 raise DeclinedError
         for field, target in links:
-            if not {r[field] for r in records if field in r} <= self.ids.get(target, set()):
-                raise DeclinedError
+            resolve(target, {r[field] for r in records if field in r})
 
 
 class _RowLayout:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +119,19 @@ def owned_parts(records: Mapping[str, Iterable[dict[str, Any]]]) -> Owned:
     parts: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    owner = owners(records)
+    for name, kind in (*PARTS, ("attributes", "attribute")):
+        for item in records.get(kind, ()):
+            found = owner(kind, item)
+            if found is not None:
+                parts[found][name].append(item)
+    return parts
+
+
+def owners(
+    records: Mapping[str, Iterable[dict[str, Any]]],
+) -> Callable[[str, Mapping[str, Any]], tuple[str, str] | None]:
+    """Who owns a part of a kind (owned_parts): (kind, id) of its owner, or None."""
 
     def owner(item: Mapping[str, Any]) -> tuple[str, str] | None:
         for kind, link in OWNERS:
@@ -128,14 +141,29 @@ def owned_parts(records: Mapping[str, Iterable[dict[str, Any]]]) -> Owned:
         return None
 
     phone_owner = {p["id"]: owner(p) for p in records.get("phone", ())}
-    for name, kind in PARTS:
-        for item in records.get(kind, ()):
-            found = owner(item) or phone_owner.get(item.get("phone_id") or "")
-            if found is not None:
-                parts[found][name].append(item)
-    for a in records.get("attribute", ()):
-        parts[(a["link_entity"], a["link_id"])]["attributes"].append(a)
-    return parts
+
+    def owner_of(kind: str, item: Mapping[str, Any]) -> tuple[str, str] | None:
+        if kind == "attribute":
+            return item["link_entity"], item["link_id"]
+        return owner(item) or phone_owner.get(item.get("phone_id") or "")
+
+    return owner_of
+
+
+def split_parts(
+    records: Mapping[str, Iterable[dict[str, Any]]], kind: str
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Each part kind's records in two, in their order: those owned_parts gives to an owner of
+    `kind`, and the rest (owned by others, or by none)."""
+    owner = owners(records)
+    theirs: dict[str, list[dict[str, Any]]] = {}
+    rest: dict[str, list[dict[str, Any]]] = {}
+    for part, items in records.items():
+        mine, others = theirs.setdefault(part, []), rest.setdefault(part, [])
+        for item in items:
+            found = owner(part, item)
+            (mine if found is not None and found[0] == kind else others).append(item)
+    return theirs, rest
 
 
 def terms_of_services(

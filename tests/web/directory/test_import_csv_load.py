@@ -162,6 +162,18 @@ ERRORS = {
     ),
     "an id twice with another name": ("organizations.csv", r"\Z", "X"),
     "a language of no service": ("languages.csv", r"(,00000002-0000-4000-8000-)0", r"\1f"),
+    # a service's language (read by the services' process) also at a place that is not there
+    "a service's language at no place": (
+        "languages.csv",
+        r"(,00000002-0000-4000-8000-000000000004),,",
+        r"\1,00000003-0000-4000-8000-0000000fffff,",
+    ),
+    # an attribute no service owns: read by the services' process, checked by the other
+    "an attribute of no place": (
+        "attributes.csv",
+        r",00000002-0000-4000-8000-000000000003,(.*),service,",
+        r",00000003-0000-4000-8000-0000000fffff,\1,location,",
+    ),
     "an unknown term": ("attributes.csv", r"(,00000007-0000-4000-8000-)0", r"\1f"),
     "a row too wide": ("service_at_location.csv", r"(-000000000002,.*),\n", r"\1,,extra\n"),
     "a link that is no UUID": ("service_at_location.csv", r",00000002-[^,]*-000000000009,", ",x,"),
