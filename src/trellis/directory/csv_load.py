@@ -46,6 +46,7 @@ from trellis.core.hsds.write import record
 from trellis.directory import copy_layout, shape
 from trellis.directory.importer import (
     Count,
+    Rebuilds,
     Report,
     _bulk,
     _values,
@@ -138,7 +139,11 @@ def _load(found: Mapping[str, list[Table]], incoming: int, by: Any) -> Report:
     names = ("organizations", "locations", "services", "service_at_locations", "taxonomy_terms")
     report = Report(imported=True, counts={name: Count() for name in names})
     _lock()
-    with tempfile.TemporaryDirectory() as scratch, _bulk(incoming), _Writer() as writer:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        _bulk(incoming) as rebuilds,
+        _Writer(rebuilds) as writer,
+    ):
         _Load(found, report, writer, _next_keys(), Path(scratch)).run()
     _set_keys(writer.used)
     record_import(report, by, problems=0)
@@ -181,10 +186,13 @@ def _set_keys(used: Mapping[str, tuple[int, int]]) -> None:
 
 class _Writer:
     """COPY in a thread of its own: tables are queued with their data, sent one after
-    another while the main thread makes the next. When the main thread stops on an error, the
-    thread stops too: the transaction is rolled back, so the rest need not be sent."""
+    another while the main thread makes the next. After each table, the indexes and keys of
+    the bulk load (`rebuilds`) that its rows make ready are built, while Python still works.
+    When the main thread stops on an error, the thread stops too: the transaction is rolled
+    back, so the rest need not be sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, rebuilds: Rebuilds | None = None) -> None:
+        self.rebuilds = rebuilds
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.stopped = threading.Event()
@@ -260,9 +268,12 @@ class _Writer:
     ) -> list[int]:
         if self.error is not None:
             raise DeclinedError from self.error
-        self.used[model._meta.db_table] = (first_key, count)
+        table = model._meta.db_table
+        self.used[table] = (first_key, count)
         if sql is not None:
             self.jobs.put((sql, data))
+        for statement in self.rebuilds.ready({table}) if self.rebuilds else ():
+            self.jobs.put((statement, None))
         return list(range(first_key, first_key + count))
 
     def _run(self) -> None:
@@ -271,6 +282,9 @@ class _Writer:
                 continue
             sql, data = job
             try:
+                if data is None:
+                    self.cursor.execute(sql)
+                    continue
                 with self.cursor.copy(sql) as copy:
                     for block in data:
                         if self.stopped.is_set():
@@ -458,14 +472,15 @@ class _Load:
             organizations = self._read("organization")
             locations = self._read("location")
             listed = self._read("service_at_location")
+            services = self._services_listed()
             parts: _Parts = child.told()
             self.ids |= parts.ids
             owned = shape.owned_parts(parts.rest)
             organization_keys = self._organizations(organizations, owned)
             places = self._locations(locations, owned, organization_keys)
+            pairs, pairings = self._pairings(owned, listed, locations, services)
             made: _Services = child.result()
-            services, categories = self._services_made(made, child.data)
-        pairs, pairings = self._pairings(owned, listed, locations, services)
+            categories = self._services_made(made, services, child.data)
         for kind, records in parts.rest.items():
             self._check_links(kind, records)
         if not all(ids <= self.ids.get(kind, set()) for kind, ids in made.linked.items()):
@@ -577,20 +592,40 @@ class _Load:
             self._check_links(kind, items, linked)
         return _Services.of(sql, records, rows, unmapped, linked)
 
+    def _services_listed(self) -> list[dict[str, Any]]:
+        """Each service's id and organisation, from its cells without the checks the services'
+        process makes, sorted as it sorts them: enough to give each service its key, so that
+        the pairings are made while that process works. What it answers must agree
+        (`_services_made`)."""
+        found: list[dict[str, Any]] = []
+        for table in self.found.get("service", ()):
+            if not {"id", "organization_id"} <= set(table.header):
+                raise DeclinedError
+            i, o = table.header.index("id"), table.header.index("organization_id")
+            problems: list[Problem] = []
+            found += [{"id": r[i], "organization_id": r[o]} for _, r in cells(table, problems)]
+            if problems:
+                raise DeclinedError
+        found.sort(key=itemgetter("id"))
+        first = self.keys[Service._meta.db_table]
+        self.service_keys = {s["id"]: key for key, s in enumerate(found, first)}
+        return found
+
     def _services_made(
-        self, made: _Services, data: Path
-    ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+        self, made: _Services, services: list[dict[str, Any]], data: Path
+    ) -> dict[str, list[str]]:
+        """The services the forked process wrote, queued for COPY; their categories."""
         ids, organizations, categories = made.lists()
+        if ids != [s["id"] for s in services] or organizations != [
+            s["organization_id"] for s in services
+        ]:
+            raise DeclinedError  # a cell the services' checks read otherwise than its text
         self.ids["service"] = set(ids)
         first = self.keys[Service._meta.db_table]
-        keys = self.writer.send_file(Service, first, len(ids), made.sql, data)
-        self.service_keys = dict(zip(ids, keys, strict=True))
+        self.writer.send_file(Service, first, len(ids), made.sql, data)
         self.report.counts["services"].created = len(ids)
         self.report.unmapped = made.unmapped
-        services = [
-            {"id": i, "organization_id": o} for i, o in zip(ids, organizations, strict=True)
-        ]
-        return services, dict(zip(ids, categories, strict=True))
+        return dict(zip(ids, categories, strict=True))
 
     def _pairings(
         self,

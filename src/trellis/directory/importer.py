@@ -138,51 +138,86 @@ def record_import(report: Report, by: Any, *, problems: int) -> None:
 
 
 @contextmanager
-def _bulk(incoming: int) -> Iterator[None]:
+def _bulk(incoming: int) -> Iterator[Rebuilds | None]:
     """A large load on PostgreSQL into directory tables it at least doubles: drop their
     secondary indexes and the foreign keys they hold (to each other, and to the curator who
     verified a row), load, then build each index in one sorted pass and check each foreign key
     with one join, instead of a tree insert per row and index and a deferred trigger per row and
     key at commit. All inside the import's transaction, so a failed import restores them as they
     were; the directory's tables stay locked against readers until it commits. Unique and
-    primary keys are kept throughout."""
+    primary keys are kept throughout. What it yields (None where it drops nothing) gives the
+    statements that rebuild a table's share once its rows are in (`Rebuilds.ready`); the rest
+    run at the end."""
     models = (Organization, Location, Service, ServiceAtLocation, Listing)
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql" or incoming < BULK or _rows(models) * 2 > incoming:
-        yield
+        yield None
         return
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # What the drops below take anyway, said outright: _keys relies on it.
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid),"
+            " confrelid::regclass::text"
             " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
             [tables],
         )
         keys = cursor.fetchall()
         cursor.execute(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " pg_get_indexdef(indexrelid) FROM pg_index"
             " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary",
             [tables],
         )
         indexes = cursor.fetchall()
         _check_deferred(cursor)
-        for table, name, _ in keys:
+        for table, name, _, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-        for name, _ in indexes:
+        for _, name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    rebuilds = Rebuilds(
+        set(tables),
+        [(table, definition) for table, _, definition in indexes],
+        [
+            (table, target, f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+            for table, name, definition, target in keys
+        ],
+    )
     locked = _locked.set(frozenset(tables))
     try:
-        yield
+        yield rebuilds
     finally:
         _locked.reset(locked)
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        for statement in rebuilds.ready(set(tables)):
+            cursor.execute(statement)
+
+
+@dataclass
+class Rebuilds:
+    """The indexes and foreign keys a bulk load dropped, each made again once."""
+
+    tables: set[str]  # the tables being loaded
+    indexes: list[tuple[str, str]]  # (table, CREATE INDEX …)
+    keys: list[tuple[str, str, str]]  # (table, the table it refers to, ALTER TABLE …)
+    loaded: set[str] = field(default_factory=set)
+
+    def ready(self, loaded: Iterable[str]) -> list[str]:
+        """Now that the tables `loaded` hold their rows (with those said before): the
+        statements that build their indexes, and the keys whose both ends are loaded (or not
+        being loaded), not given before."""
+        self.loaded |= set(loaded)
+        now = [d for table, d in self.indexes if table in self.loaded]
+        now += [
+            d
+            for table, target, d in self.keys
+            if table in self.loaded and (target in self.loaded or target not in self.tables)
+        ]
+        self.indexes = [(t, d) for t, d in self.indexes if t not in self.loaded]
+        self.keys = [k for k in self.keys if k[2] not in now]
+        return now
 
 
 def _check_deferred(cursor: Any) -> None:

@@ -225,3 +225,14 @@ def test_rows_added_after_a_large_import_take_keys_after_the_imported_ones(gener
         hsds_id="added-by-hand", record={}, digest="", organization=organization, name="Added"
     )
     assert added.pk > max(keys), "the sequence moved past the block the import took"
+
+
+def test_each_dropped_index_and_key_is_made_again_once_both_its_ends_hold_their_rows():
+    rebuilds = importer.Rebuilds(
+        {"a", "b"},
+        [("a", "index a"), ("b", "index b")],
+        [("a", "b", "a to b"), ("a", "users", "a to users"), ("b", "b", "b to b")],
+    )
+    assert rebuilds.ready({"a"}) == ["index a", "a to users"]
+    assert rebuilds.ready({"b"}) == ["index b", "a to b", "b to b"]
+    assert rebuilds.ready({"a", "b"}) == []

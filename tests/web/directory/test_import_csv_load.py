@@ -118,6 +118,8 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("source", ["generated", "spec"])
 def test_the_fast_path_stores_what_the_ordinary_path_stores(source, request, monkeypatch):
     path = request.getfixturevalue(source)
+    constraints = schema()
+    monkeypatch.setattr(importer, "BULK", 1)  # the indexes and keys dropped and made again
     expected = ordinary(path, monkeypatch)
     before = stored()
     assert before["rows"]["services"]
@@ -127,6 +129,7 @@ def test_the_fast_path_stores_what_the_ordinary_path_stores(source, request, mon
     assert seen == [True]
     assert report.as_json() == expected.as_json()
     assert stored() == before
+    assert schema() == constraints, "every index and key dropped for the load is made again"
     added = Service.objects.create(
         hsds_id="added-by-hand",
         record={},
@@ -319,3 +322,22 @@ def test_what_the_services_process_tells_comes_back_whole_or_declines():
     broken = [{"id": "s1\nx", "organization_id": "o1"}, records[1]]
     with pytest.raises(csv_load.DeclinedError):
         csv_load._Services.of("COPY", broken, rows, set()).lists()
+
+
+def test_services_read_for_their_keys_must_agree_with_the_services_process(
+    generated, monkeypatch
+):
+    """The pairings are made from the services' ids read without their checks; where the
+    services' process reads them otherwise, the import declines and nothing is kept."""
+    original = csv_load._Load._services_listed
+
+    def misread(self: Any) -> list[dict[str, Any]]:
+        found = original(self)
+        found[-1] = {**found[-1], "organization_id": found[0]["organization_id"] + "x"}
+        return found
+
+    monkeypatch.setattr(csv_load._Load, "_services_listed", misread)
+    seen = taken(monkeypatch)
+    report = import_path(generated)
+    assert seen == [False]
+    assert report.counts["services"].created == 300  # by the ordinary path
