@@ -22,6 +22,7 @@ from trellis.core.consent import Category, covering
 from trellis.core.errors import InvalidInput
 from trellis.directory.categories import community
 from trellis.directory.models import Service
+from trellis.people.access import caseload
 from trellis.people.models import Person
 from trellis.referrals.models import Referral, Step
 from trellis.sharing.models import Consent
@@ -121,11 +122,12 @@ def move(
 
 def worklist(user: Any, today: date) -> list[Referral]:
     """Open referrals of the people on `user`'s care teams, overdue follow-ups first."""
+    # The people as a subquery, not a join made DISTINCT: a service's record is `json`,
+    # which has no equality to make rows distinct by.
     rows = (
         Referral.objects.open()
-        .filter(person__care_team__member=user, person__care_team__ended_on__isnull=True)
+        .filter(person__in=caseload(user))
         .select_related("person", "service__organization")
-        .distinct()
     )
     return sorted(rows, key=lambda r: (not r.is_overdue(today), r.follow_up_on or today))
 

@@ -252,22 +252,18 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
     assert schema() == before
 
 
-@pytest.mark.parametrize(
-    ("file", "old", "new"),
-    [
-        ("services.csv", "Service 7,", "Service\x007,"),  # a text column: psycopg refuses it
-        ("organizations.csv", "Generated.", "Gene\x00rated."),  # only in JSON: the server does
-        # in the services, which a process of their own makes ready for COPY
-        ("services.csv", ",Free,", ",Fr\x00ee,"),
-    ],
-)
+def _with(generated: Path, folder: Path, file: str, old: str, new: str) -> Path:
+    shutil.copytree(generated, folder)
+    text = (folder / file).read_text(encoding="utf-8")
+    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
 def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
-    file, old, new, generated, tmp_path, monkeypatch
+    generated, tmp_path, monkeypatch
 ):
-    path = tmp_path / "nul"
-    shutil.copytree(generated, path)
-    text = (path / file).read_text(encoding="utf-8")
-    (path / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    # A NUL in a text column: psycopg refuses it.
+    path = _with(generated, tmp_path / "nul", "services.csv", "Service 7,", "Service\x007,")
     with pytest.raises(Exception) as ordinary_error:  # noqa: PT011 - compared below
         ordinary(path, monkeypatch)
     taken(monkeypatch)
@@ -276,6 +272,30 @@ def test_a_value_postgresql_refuses_is_refused_as_on_the_ordinary_path(
     assert type(error.value) is type(ordinary_error.value)
     assert str(error.value) == str(ordinary_error.value)
     assert not any(m.objects.exists() for m in MODELS)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "model", "field"),
+    [
+        ("organizations.csv", "Generated.", "Gene\x00rated.", Organization, "description"),
+        # in the services, which a process of their own makes ready for COPY
+        ("services.csv", ",Free,", ",Fr\x00ee,", Service, "fees_description"),
+    ],
+)
+def test_a_nul_only_in_a_record_is_kept_as_on_the_ordinary_path(
+    file, old, new, model, field, generated, tmp_path, monkeypatch
+):
+    """A record is `json`, which keeps the escape of a NUL (`jsonb` refused it)."""
+    path = _with(generated, tmp_path / "nul", file, old, new)
+    ordinary(path, monkeypatch)
+    expected = stored()
+    wipe()
+    seen = taken(monkeypatch)
+    import_path(path)
+    assert seen == [True]
+    assert stored() == expected
+    values = [r.record.get(field) for r in model.objects.all()]
+    assert new.strip(",") in values
 
 
 def test_rows_are_sent_as_importer_values_sends_them_even_where_the_order_differs():
@@ -324,9 +344,7 @@ def test_what_the_services_process_tells_comes_back_whole_or_declines():
         csv_load._Services.of("COPY", broken, rows, set()).lists()
 
 
-def test_services_read_for_their_keys_must_agree_with_the_services_process(
-    generated, monkeypatch
-):
+def test_services_read_for_their_keys_must_agree_with_the_services_process(generated, monkeypatch):
     """The pairings are made from the services' ids read without their checks; where the
     services' process reads them otherwise, the import declines and nothing is kept."""
     original = csv_load._Load._services_listed
