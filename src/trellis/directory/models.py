@@ -34,10 +34,17 @@ class RecordField(models.JSONField):
         return super().from_db_value(value, expression, connection)
 
 
+def _unique_hsds_id() -> models.UniqueConstraint:
+    """Each record's HSDS id, once. A constraint rather than `unique=True`, which on PostgreSQL
+    also builds a second index for LIKE on the id that nothing here asks and every large
+    import rebuilt."""
+    return models.UniqueConstraint(fields=["hsds_id"], name="%(app_label)s_%(class)s_hsds_id")
+
+
 class Curated(models.Model):
     """What every directory record has: its HSDS id, the record, and its curation state."""
 
-    hsds_id = models.CharField(max_length=250, unique=True)
+    hsds_id = models.CharField(max_length=250)
     record = RecordField()  # the HSDS 3.0 record as imported or last edited
     # The HSDS records it owns (phones, schedules, languages …), by kind: {"phones": [...]}.
     parts = RecordField(default=dict)
@@ -53,12 +60,13 @@ class Curated(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [_unique_hsds_id()]
 
 
 class Organization(Curated):
     name = models.CharField(_("name"), max_length=300)
 
-    class Meta:
+    class Meta(Curated.Meta):
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -100,7 +108,7 @@ class Service(Curated):
     peer_led = models.BooleanField(default=False)
     schedules = models.JSONField(default=list)  # HSDS schedules of the service itself
 
-    class Meta:
+    class Meta(Curated.Meta):
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -116,7 +124,7 @@ class ServiceAtLocation(models.Model):
     source that lists no service_at_location (the service at its organisation's locations):
     searchable, but not exported as if the source had said it."""
 
-    hsds_id = models.CharField(max_length=250, unique=True)
+    hsds_id = models.CharField(max_length=250)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services")
     record = RecordField(default=dict)
@@ -126,6 +134,9 @@ class ServiceAtLocation(models.Model):
     schedules = models.JSONField(default=list)  # the location's and this pairing's schedules
     accessible = models.BooleanField(default=False)  # the location lists accessibility
 
+    class Meta:
+        constraints = [_unique_hsds_id()]
+
     def __str__(self) -> str:
         return self.hsds_id
 
@@ -133,9 +144,12 @@ class ServiceAtLocation(models.Model):
 class Term(models.Model):
     """A taxonomy term as the source gave it (AIRS/211, Open Eligibility, its own)."""
 
-    hsds_id = models.CharField(max_length=250, unique=True)
+    hsds_id = models.CharField(max_length=250)
     record = RecordField()
     digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [_unique_hsds_id()]
 
     def __str__(self) -> str:
         return str(self.record.get("name") or self.hsds_id)
