@@ -384,9 +384,23 @@ def send_milestone_news(now: datetime | None = None) -> int:
     for link in FamilyLink.objects.active().select_related("user", "person"):
         if not link.user.email or not link.user.is_active:
             continue
-        fresh = [n for n in milestone_news(link, now.date()) if n.emailed_at is None]
+        news = [n.pk for n in milestone_news(link, now.date()) if n.emailed_at is None]
+        if news and _email_news(link, news, now):
+            sent += 1
+    return sent
+
+
+def _email_news(link: FamilyLink, news: list[int], now: datetime) -> bool:
+    """Email the notices not yet emailed, holding them: a worker that runs at the same time
+    skips them, and finds them emailed once this one commits. A failure after the email
+    leaves them unmarked, to be sent again (once too often rather than never)."""
+    with transaction.atomic():
+        held = MilestoneNotice.objects.select_for_update(skip_locked=True).filter(
+            pk__in=news, emailed_at__isnull=True
+        )
+        fresh = [n.pk for n in held]
         if not fresh:
-            continue
+            return False
         send_mail(
             "Trellis: news to celebrate",
             "Someone you support has news they chose to share with you. Sign in to Trellis to "
@@ -394,9 +408,8 @@ def send_milestone_news(now: datetime | None = None) -> int:
             None,
             [link.user.email],
         )
-        MilestoneNotice.objects.filter(pk__in=[n.pk for n in fresh]).update(emailed_at=now)
-        sent += 1
-    return sent
+        MilestoneNotice.objects.filter(pk__in=fresh).update(emailed_at=now)
+    return True
 
 
 def _site_url(path: str) -> str:

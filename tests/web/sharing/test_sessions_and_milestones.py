@@ -3,8 +3,13 @@ family members the person shares milestones with."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import sign_in
@@ -129,3 +134,40 @@ def test_milestone_news_reaches_family_only_with_a_milestones_consent(
     assert "8</strong>" in page
     assert "7 days" in page
     assert "new milestones" not in client.get("/family/").content.decode()  # seen now
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_two_workers_sending_milestone_news_at_once_email_it_once(
+    pat, fran, fran_link, mailoutbox, monkeypatch
+):
+    from trellis.recovery.models import RecoveryEvent
+    from trellis.sharing import actions
+
+    RecoveryEvent.objects.create(
+        person=pat.person, kind="start", on=timezone.localdate() - timedelta(days=8)
+    )
+    fran.user.email = "fran@example.org"
+    fran.user.save()
+    consent_for(pat, fran_link, ["milestones"])
+    assert len(actions.milestone_news(fran_link)) == 2  # the news, not yet emailed
+    both = threading.Barrier(2)
+    found = actions.milestone_news
+
+    def together(link: Any, today: Any = None) -> Any:
+        news = found(link, today)
+        both.wait(timeout=60)  # each worker has found the news unsent before either sends
+        return news
+
+    monkeypatch.setattr(actions, "milestone_news", together)
+
+    def worker(_: int) -> int:
+        try:
+            return actions.send_milestone_news()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        sent = sorted(pool.map(worker, range(2)))
+    assert sent == [0, 1]
+    assert len(mailoutbox) == 1
