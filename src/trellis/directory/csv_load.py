@@ -189,7 +189,8 @@ class _Writer:
     another while the main thread makes the next. After each table, the indexes and keys of
     the bulk load (`rebuilds`) that its rows make ready are built, while Python still works.
     When the main thread stops on an error, the thread stops too: the transaction is rolled
-    back, so the rest need not be sent."""
+    back, so the rest need not be sent. The thread starts with the first table queued, after
+    the services' process is forked: a fork copies no thread, nor a lock one might hold."""
 
     def __init__(self, rebuilds: Rebuilds | None = None) -> None:
         self.rebuilds = rebuilds
@@ -204,14 +205,14 @@ class _Writer:
         self.cursor = connection.connection.cursor()
         # One that never runs a statement: psycopg makes COPY's format with it, here.
         self.formatting = connection.connection.cursor()
-        self.thread.start()
         return self
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         if error is not None:
             self.stopped.set()
-        self.jobs.put(None)
-        self.thread.join()
+        if self.thread.ident is not None:  # started
+            self.jobs.put(None)
+            self.thread.join()
         self.cursor.close()
         self.formatting.close()
         if error is None and self.error is not None:
@@ -268,6 +269,8 @@ class _Writer:
     ) -> list[int]:
         if self.error is not None:
             raise DeclinedError from self.error
+        if self.thread.ident is None:
+            self.thread.start()
         table = model._meta.db_table
         self.used[table] = (first_key, count)
         if sql is not None:

@@ -359,3 +359,23 @@ def test_services_read_for_their_keys_must_agree_with_the_services_process(gener
     report = import_path(generated)
     assert seen == [False]
     assert report.counts["services"].created == 300  # by the ordinary path
+
+
+def test_the_services_process_is_forked_before_any_thread_is_started(generated, monkeypatch):
+    """A fork copies only the thread that calls it: a lock another thread held would stay
+    held in the copy for ever."""
+    import threading
+
+    before = set(threading.enumerate())
+    at_fork: list[set[threading.Thread]] = []
+    fork = csv_load.os.fork
+
+    def watched() -> int:
+        at_fork.append(set(threading.enumerate()) - before)
+        return fork()
+
+    monkeypatch.setattr(csv_load.os, "fork", watched)
+    seen = taken(monkeypatch)
+    import_path(generated)
+    assert seen == [True]
+    assert at_fork == [set()]
