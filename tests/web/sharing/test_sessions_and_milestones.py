@@ -103,12 +103,9 @@ def test_attendance_is_shared_only_under_a_consent(client, pat, dana, fran, fran
     assert "attended" in page
 
 
-def test_milestone_news_reaches_family_only_with_a_milestones_consent(
-    client, pat, fran, fran_link, mailoutbox
-):
+def eight_days_in(pat: Any, fran: Any) -> None:
+    """Pat's count started eight days ago (milestones 1 and 7 reached); Fran has an email."""
     from trellis.recovery.models import RecoveryEvent
-    from trellis.sharing.actions import send_milestone_news
-    from trellis.sharing.models import MilestoneNotice
 
     RecoveryEvent.objects.create(
         person=pat.person, kind="start", on=timezone.localdate() - timedelta(days=8)
@@ -116,6 +113,14 @@ def test_milestone_news_reaches_family_only_with_a_milestones_consent(
     fran.user.email = "fran@example.org"
     fran.user.save()
 
+
+def test_milestone_news_reaches_family_only_with_a_milestones_consent(
+    client, pat, fran, fran_link, mailoutbox
+):
+    from trellis.sharing.actions import send_milestone_news
+    from trellis.sharing.models import MilestoneNotice
+
+    eight_days_in(pat, fran)
     assert send_milestone_news() == 0  # no consent: nothing told
     assert not MilestoneNotice.objects.exists()
 
@@ -141,14 +146,9 @@ def test_milestone_news_reaches_family_only_with_a_milestones_consent(
 def test_two_workers_sending_milestone_news_at_once_email_it_once(
     pat, fran, fran_link, mailoutbox, monkeypatch
 ):
-    from trellis.recovery.models import RecoveryEvent
     from trellis.sharing import actions
 
-    RecoveryEvent.objects.create(
-        person=pat.person, kind="start", on=timezone.localdate() - timedelta(days=8)
-    )
-    fran.user.email = "fran@example.org"
-    fran.user.save()
+    eight_days_in(pat, fran)
     consent_for(pat, fran_link, ["milestones"])
     assert len(actions.milestone_news(fran_link)) == 2  # the news, not yet emailed
     both = threading.Barrier(2)
