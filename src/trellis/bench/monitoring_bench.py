@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import time
@@ -91,14 +92,16 @@ def _reachable(server: str) -> bool:
 
 @contextmanager
 def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
-    """A database of its own on `server`, dropped afterwards whatever happens."""
+    """A database of its own on `server`, named `name` and a random suffix so that two runs
+    at once (or a run beside a test) never share or drop each other's, dropped afterwards
+    whatever happens."""
     import psycopg
 
     def run(statement: str) -> None:
         with psycopg.connect(_on(server, "postgres"), autocommit=True) as maintenance:
             maintenance.execute(statement)
 
-    run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    name = f"{name}_{secrets.token_hex(4)}"
     run(f"CREATE DATABASE {name}")
     try:
         yield _on(server, name)

@@ -1,0 +1,41 @@
+"""The benchmarks' scratch databases: each run gets one of its own, dropped afterwards."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from django.db import connection
+
+from trellis.bench.monitoring_bench import _on, _scratch
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="scratch databases are PostgreSQL's"
+)
+
+
+def _server() -> str:
+    settings = connection.settings_dict
+    port = settings["PORT"] or 5432
+    return f"postgresql://{settings['USER']}@{settings['HOST']}:{port}/postgres"
+
+
+def _scratches(server: str) -> set[str]:
+    """The scratch databases this test makes (other tests may make and drop their own)."""
+    with psycopg.connect(_on(server, "postgres")) as maintenance:
+        rows = maintenance.execute("SELECT datname FROM pg_database").fetchall()
+    return {name for (name,) in rows if name.startswith("trellis_bench_same_")}
+
+
+def test_two_runs_at_once_each_get_a_scratch_database_of_their_own_dropped_after():
+    server = _server()
+    assert not _scratches(server)
+    with (
+        _scratch(server, "trellis_bench_same") as first,
+        _scratch(server, "trellis_bench_same") as second,
+    ):
+        assert first != second
+        for url in (first, second):
+            with psycopg.connect(url) as scratch:
+                assert scratch.execute("SELECT 1").fetchone() == (1,)
+        assert len(_scratches(server)) == 2
+    assert not _scratches(server)
