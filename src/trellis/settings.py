@@ -271,13 +271,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def _task_queue():
-    """Background tasks: SQLite in-process by default (no extra server), Redis when REDIS_URL is set."""
+    """Background tasks: SQLite in-process by default (no extra server), Redis when REDIS_URL is set.
+    Their schedules (the nightly evaluation at 02:00 …) are on the site's clock, TIME_ZONE,
+    which Django makes the process's local time, not UTC."""
     from huey import RedisHuey, SqliteHuey
 
     if REDIS_URL:
-        return RedisHuey("trellis", url=REDIS_URL)
+        return RedisHuey("trellis", url=REDIS_URL, utc=False)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("trellis", filename=str(STATE_DIR / "tasks.sqlite3"))
+    return SqliteHuey("trellis", filename=str(STATE_DIR / "tasks.sqlite3"), utc=False)
 
 
 HUEY = _task_queue()

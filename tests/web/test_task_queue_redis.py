@@ -211,3 +211,18 @@ def test_the_task_queue_is_sqlite_under_the_state_folder_otherwise(monkeypatch, 
 
     assert isinstance(queue, SqliteHuey)
     assert queue.storage.filename == str(tmp_path / "state" / "tasks.sqlite3")
+
+
+@pytest.mark.parametrize("redis_url", [REDIS_URL, ""])
+def test_periodic_tasks_keep_the_sites_clock_not_utc(redis_url, monkeypatch, tmp_path):
+    """The nightly evaluation is due at 02:00 where the site is: the queue reads the time as
+    Django's TIME_ZONE tells it (America/Chicago in tests), hours away from UTC."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(trellis.settings, "REDIS_URL", redis_url)
+    monkeypatch.setattr(trellis.settings, "STATE_DIR", tmp_path / "state")
+    queue = trellis.settings._task_queue()
+
+    site_now = timezone.localtime().replace(tzinfo=None)
+    assert abs(queue._get_timestamp() - site_now) < timedelta(minutes=1)
+    assert abs(site_now - datetime.now(UTC).replace(tzinfo=None)) >= timedelta(hours=1)
