@@ -571,10 +571,9 @@ class _Load:
         and what the rest of the import needs of them. The organisations' keys are those
         `_organizations` gives them, in the same order."""
         read = {kind: self._read(kind) for kind in PARTS}
-        parts, rest = shape.split_parts(read, "service")
+        owned, parts, rest = shape.split_parts(read, "service")
         targets = {target for links in assemble.LINKS.values() for _, target in links}
         tell(_Parts(rest, {kind: self.ids[kind] for kind in PARTS if kind in targets}))
-        owned = shape.owned_parts(parts)
         service_terms = shape.terms_of_services(parts["attribute"], terms)
         first = self.keys[Organization._meta.db_table]
         organizations = {r["id"]: key for key, r in enumerate(self._read("organization"), first)}

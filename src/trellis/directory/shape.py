@@ -152,18 +152,28 @@ def owners(
 
 def split_parts(
     records: Mapping[str, Iterable[dict[str, Any]]], kind: str
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+) -> tuple[Owned, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """Each part kind's records in two, in their order: those owned_parts gives to an owner of
-    `kind`, and the rest (owned by others, or by none)."""
+    `kind`, both as owned_parts gives them and by kind of part, and the rest (owned by others,
+    or by none). One pass: owned_parts of the first is not worked out again."""
     owner = owners(records)
+    owned: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     theirs: dict[str, list[dict[str, Any]]] = {}
     rest: dict[str, list[dict[str, Any]]] = {}
-    for part, items in records.items():
-        mine, others = theirs.setdefault(part, []), rest.setdefault(part, [])
-        for item in items:
+    named = (*PARTS, ("attributes", "attribute"))
+    others = [(None, part) for part in records if part not in {p for _, p in named}]
+    for name, part in (*named, *others):
+        mine, left = theirs.setdefault(part, []), rest.setdefault(part, [])
+        for item in records.get(part, ()):
             found = owner(part, item)
-            (mine if found is not None and found[0] == kind else others).append(item)
-    return theirs, rest
+            if found is not None and found[0] == kind and name is not None:
+                mine.append(item)
+                owned[found][name].append(item)
+            else:
+                left.append(item)
+    return owned, theirs, rest
 
 
 def terms_of_services(

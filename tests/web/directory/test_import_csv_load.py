@@ -379,3 +379,41 @@ def test_the_services_process_is_forked_before_any_thread_is_started(generated, 
     import_path(generated)
     assert seen == [True]
     assert at_fork == [set()]
+
+
+def test_splitting_the_parts_gives_a_kinds_share_as_owned_parts_gives_it():
+    from trellis.directory import shape
+
+    records = {
+        "phone": [
+            {"id": "p1", "service_id": "s1"},
+            {"id": "p2", "location_id": "l1"},
+        ],
+        "language": [
+            {"id": "g1", "phone_id": "p1"},  # goes with its phone, to the service
+            {"id": "g2", "phone_id": "p2"},
+            {"id": "g3", "service_id": "s2", "location_id": "l1"},  # the most specific owner
+        ],
+        "schedule": [{"id": "h1"}],  # no owner
+        "attribute": [
+            {"id": "a1", "link_entity": "service", "link_id": "s1"},
+            {"id": "a2", "link_entity": "organization", "link_id": "o1"},
+        ],
+    }
+    owned, theirs, rest = shape.split_parts(records, "service")
+    assert {k: [r["id"] for r in v] for k, v in theirs.items() if v} == {
+        "phone": ["p1"],
+        "language": ["g1", "g3"],
+        "attribute": ["a1"],
+    }
+    assert {k: [r["id"] for r in v] for k, v in rest.items() if v} == {
+        "phone": ["p2"],
+        "language": ["g2"],
+        "schedule": ["h1"],
+        "attribute": ["a2"],
+    }
+    expected = shape.owned_parts(records)
+    assert {k: v for k, v in expected.items() if k[0] == "service"} == owned
+    assert [list(parts) for parts in owned.values()] == [
+        list(expected[key]) for key in owned
+    ]  # each owner's parts in the same order
