@@ -5,10 +5,13 @@ It stores the rows, keys and search rows, and returns the report and audit entry
 two), without a Directory in between: each table is read with csv_source's plan (the schema's
 checks, applied to cells), its ids and links are checked against the tables read before it,
 its rows are shaped by shape.py's own functions, and COPY takes them in a thread of its own
-while the next table is read, so that PostgreSQL and Python work at the same time. The
-services, the most work of any table, are read and made ready for COPY by a forked copy of
-this process, started first, while this one does the rest. Both are CPU-bound: sending the
-services' COPY while the copy writes it (tried) only made three processes share two cores.
+while the next table is read, so that PostgreSQL and Python work at the same time; each
+table's dropped indexes and keys are made again as soon as its rows are in. The services, the
+most work of any table, are read with the parts (phones, languages, attributes …) and made
+ready for COPY by a forked copy of this process, started first, which hands this one the parts
+no service owns as soon as it has read them; this one does the rest meanwhile. Both are
+CPU-bound: sending the services' COPY while the copy writes it (tried) only made three
+processes share two cores.
 
 It applies only where there is nothing to report. At the first thing the ordinary path would
 report (a row the plan fails, an id met twice, a link that does not resolve, a place off the
