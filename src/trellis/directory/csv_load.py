@@ -68,17 +68,6 @@ from trellis.directory.models import (
 # Services, locations and pairings (lines of their files) from which this path is taken.
 LARGE = 50_000
 MODELS = (Organization, Location, Service, ServiceAtLocation, Term, Listing)
-# The records other records own (shape.owned_parts), read before their owners.
-PARTS = (
-    "phone",
-    "schedule",
-    "language",
-    "address",
-    "accessibility",
-    "service_area",
-    "cost_option",
-    "attribute",
-)
 
 
 class DeclinedError(Exception):
@@ -573,10 +562,10 @@ class _Load:
         parent; the services read, checked, shaped and written to `data` in COPY's format,
         and what the rest of the import needs of them. The organisations' keys are those
         `_organizations` gives them, in the same order."""
-        read = {kind: self._read(kind) for kind in PARTS}
+        read = {kind: self._read(kind) for kind in shape.PART_KINDS}
         owned, parts, rest = shape.split_parts(read, "service")
         targets = {target for links in assemble.LINKS.values() for _, target in links}
-        tell(_Parts(rest, {kind: self.ids[kind] for kind in PARTS if kind in targets}))
+        tell(_Parts(rest, {kind: self.ids[kind] for kind in shape.PART_KINDS if kind in targets}))
         service_terms = shape.terms_of_services(parts["attribute"], terms)
         first = self.keys[Organization._meta.db_table]
         organizations = {r["id"]: key for key, r in enumerate(self._read("organization"), first)}
@@ -664,9 +653,9 @@ class _Load:
         each link field's ids, gathered, against the ids of the kind it names. Ids of a kind
         this process has not read are gathered into `later`, where given."""
 
-        def resolve(target: str | None, linked: set[str]) -> None:
-            known = self.ids.get(target or "")
-            if known is None and later is not None and target is not None:
+        def resolve(target: str, linked: set[str]) -> None:
+            known = self.ids.get(target)
+            if known is None and later is not None:
                 later.setdefault(target, set()).update(linked)
             elif not linked <= (known or set()):
                 raise DeclinedError
@@ -675,7 +664,7 @@ class _Load:
         if kind == "attribute":
             for entity in {item["link_entity"] for item in records}:
                 target = schema.kind_named(entity)
-                if target not in RECORDS:
+                if target is None or target not in RECORDS:
                     raise DeclinedError
                 resolve(target, {r["link_id"] for r in records if r["link_entity"] == entity})
         if kind in assemble.PARENTS:

@@ -209,15 +209,15 @@ class Rebuilds:
         statements that build their indexes, and the keys whose both ends are loaded (or not
         being loaded), not given before."""
         self.loaded |= set(loaded)
-        now = [d for table, d in self.indexes if table in self.loaded]
-        now += [
-            d
-            for table, target, d in self.keys
-            if table in self.loaded and (target in self.loaded or target not in self.tables)
+        indexes = [index for index in self.indexes if index[0] in self.loaded]
+        keys = [
+            key
+            for key in self.keys
+            if key[0] in self.loaded and (key[1] in self.loaded or key[1] not in self.tables)
         ]
-        self.indexes = [(t, d) for t, d in self.indexes if t not in self.loaded]
-        self.keys = [k for k in self.keys if k[2] not in now]
-        return now
+        self.indexes = [index for index in self.indexes if index not in indexes]
+        self.keys = [key for key in self.keys if key not in keys]
+        return [d for _, d in indexes] + [d for _, _, d in keys]
 
 
 def _check_deferred(cursor: Any) -> None:

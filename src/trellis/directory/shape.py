@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,9 @@ PARTS = (
     ("service_areas", "service_area"),
     ("cost_options", "cost_option"),
 )
+# Those and the attributes (which name their owner outright), in the order an owner keeps them.
+KEPT = (*PARTS, ("attributes", "attribute"))
+PART_KINDS = tuple(kind for _, kind in KEPT)
 
 
 def owned_parts(records: Mapping[str, Iterable[dict[str, Any]]]) -> Owned:
@@ -119,19 +122,37 @@ def owned_parts(records: Mapping[str, Iterable[dict[str, Any]]]) -> Owned:
     parts: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    owner = owners(records)
-    for name, kind in (*PARTS, ("attributes", "attribute")):
-        for item in records.get(kind, ()):
-            found = owner(kind, item)
-            if found is not None:
-                parts[found][name].append(item)
+    for name, _, item, found in _placed(records):
+        if found is not None:
+            parts[found][name].append(item)
     return parts
 
 
-def owners(
+def split_parts(
+    records: Mapping[str, Iterable[dict[str, Any]]], kind: str
+) -> tuple[Owned, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Each part kind's records in two, in their order: those owned_parts gives to an owner of
+    `kind`, both as owned_parts gives them and by kind of part, and the rest (owned by others,
+    or by none). One pass: owned_parts of the first is not worked out again."""
+    owned: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    theirs: dict[str, list[dict[str, Any]]] = {part: [] for part in PART_KINDS}
+    rest: dict[str, list[dict[str, Any]]] = {part: [] for part in PART_KINDS}
+    for name, part, item, found in _placed(records):
+        if found is not None and found[0] == kind:
+            theirs[part].append(item)
+            owned[found][name].append(item)
+        else:
+            rest[part].append(item)
+    return owned, theirs, rest
+
+
+def _placed(
     records: Mapping[str, Iterable[dict[str, Any]]],
-) -> Callable[[str, Mapping[str, Any]], tuple[str, str] | None]:
-    """Who owns a part of a kind (owned_parts): (kind, id) of its owner, or None."""
+) -> Iterator[tuple[str, str, dict[str, Any], tuple[str, str] | None]]:
+    """Each part, kind by kind in KEPT's order: the name its owner keeps it under, its kind,
+    the part and (kind, id) of its owner, or None."""
 
     def owner(item: Mapping[str, Any]) -> tuple[str, str] | None:
         for kind, link in OWNERS:
@@ -141,39 +162,13 @@ def owners(
         return None
 
     phone_owner = {p["id"]: owner(p) for p in records.get("phone", ())}
-
-    def owner_of(kind: str, item: Mapping[str, Any]) -> tuple[str, str] | None:
-        if kind == "attribute":
-            return item["link_entity"], item["link_id"]
-        return owner(item) or phone_owner.get(item.get("phone_id") or "")
-
-    return owner_of
-
-
-def split_parts(
-    records: Mapping[str, Iterable[dict[str, Any]]], kind: str
-) -> tuple[Owned, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
-    """Each part kind's records in two, in their order: those owned_parts gives to an owner of
-    `kind`, both as owned_parts gives them and by kind of part, and the rest (owned by others,
-    or by none). One pass: owned_parts of the first is not worked out again."""
-    owner = owners(records)
-    owned: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    theirs: dict[str, list[dict[str, Any]]] = {}
-    rest: dict[str, list[dict[str, Any]]] = {}
-    named = (*PARTS, ("attributes", "attribute"))
-    others = [(None, part) for part in records if part not in {p for _, p in named}]
-    for name, part in (*named, *others):
-        mine, left = theirs.setdefault(part, []), rest.setdefault(part, [])
-        for item in records.get(part, ()):
-            found = owner(part, item)
-            if found is not None and found[0] == kind and name is not None:
-                mine.append(item)
-                owned[found][name].append(item)
+    for name, kind in KEPT:
+        for item in records.get(kind, ()):
+            if kind == "attribute":
+                yield name, kind, item, (item["link_entity"], item["link_id"])
             else:
-                left.append(item)
-    return owned, theirs, rest
+                found = owner(item) or phone_owner.get(item.get("phone_id") or "")
+                yield name, kind, item, found
 
 
 def terms_of_services(
