@@ -333,7 +333,9 @@ def _copy(model: Any, rows: Iterator[dict[str, Any]], count: int) -> list[int]:
         # Sent from a thread of its own, so that Python goes on making rows while PostgreSQL
         # takes them, instead of waiting for each megabyte to be flushed.
         writer = QueuedLibpqWriter(cursor.cursor)
-        with cursor.cursor.copy(columns.sql, writer=writer) as copy:
+        sending = copy_layout.sends_bytes(cursor.cursor)
+        with sending.copy(columns.sql, writer=writer) as copy:
+            copy.set_types(columns.types)
             write, values = copy.write_row, columns.values
             for pk, row in zip(ids, chain([first], rows), strict=True):
                 write(values(pk, row))
