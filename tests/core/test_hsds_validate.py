@@ -133,6 +133,41 @@ def test_an_empty_csv_file_and_a_row_wider_than_its_header_are_reported(tmp_path
     )
 
 
+def test_a_nul_character_in_a_csv_cell_is_reported_with_its_field_and_the_row_left_out(tmp_path):
+    package(
+        tmp_path,
+        phones__csv=[
+            {"id": PHONE, "service_id": SERVICE, "number": "312-555-\x000100"},
+            {"id": MISSING, "service_id": SERVICE, "number": "312-555-0101"},
+        ],
+    )
+
+    directory, problems = read(tmp_path)
+
+    reason = "holds a NUL character (U+0000), which no text in the directory may hold"
+    assert problems == (Problem("phones.csv", "line 2", "number", reason),)
+    assert [p.number for p in directory.phones] == ["312-555-0101"]
+    assert len(directory.services) == 1
+
+
+def test_a_nul_character_escaped_in_json_is_reported_with_its_record_and_field(tmp_path):
+    services = [
+        {"id": SERVICE, "organization_id": ORG, "name": "Meet\u0000ings", "status": "active"},
+        {"id": MISSING, "organization_id": ORG, "name": "Groups", "status": "active"},
+    ]
+    # json.dumps writes the NUL as the escape \u0000, the one way JSON text can hold it.
+    (tmp_path / "services.json").write_text(json.dumps(services), encoding="utf-8")
+    (tmp_path / "organizations.json").write_text(
+        json.dumps([{"id": ORG, "name": "Harbor", "description": "Peers"}]), encoding="utf-8"
+    )
+
+    directory, problems = read(tmp_path)
+
+    reason = "holds a NUL character (U+0000), which no text in the directory may hold"
+    assert problems == (Problem("services.json", SERVICE, "name", reason),)
+    assert [s.name for s in directory.services] == ["Groups"]
+
+
 def test_a_file_that_is_not_utf8_is_one_problem(tmp_path):
     package(tmp_path)
     (tmp_path / "phones.csv").write_bytes(b"id,number\n\xff\xfe,1\n")

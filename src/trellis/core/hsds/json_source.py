@@ -23,6 +23,7 @@ from trellis.core.hsds import schema
 from trellis.core.hsds.assemble import Raw, words
 from trellis.core.hsds.csv_source import OUTSIDE, lies_outside
 from trellis.core.hsds.model import Problem
+from trellis.core.hsds.tabular import NUL, NUL_REASON
 
 # Lists of records a record holds, and the link each one gets back to it.
 CHILDREN: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -87,6 +88,13 @@ def read_file(path: Path, name: str, problems: list[Problem]) -> Iterator[Raw]:
     data = _load(path, name, problems)
     if data is None or _is_api_root(data):
         return
+    if _escapes_nul(path):
+        yield from _without_nul(_read(path, name, data, problems), name, problems)
+    else:
+        yield from _read(path, name, data, problems)
+
+
+def _read(path: Path, name: str, data: Any, problems: list[Problem]) -> Iterator[Raw]:
     if isinstance(data, dict) and data and all(k.endswith(".csv") for k in data):
         yield from _tabular(data, name, problems)
         return
@@ -109,6 +117,41 @@ def _load(path: Path, name: str, problems: list[Problem]) -> Any:
     except ValueError as error:
         problems.append(Problem(name, None, None, f"is not valid JSON ({error})"))
     return None
+
+
+def _escapes_nul(path: Path) -> bool:
+    """Whether the file spells a NUL character (JSON text can hold one only as an escape)."""
+    return b"\\u0000" in path.read_bytes()
+
+
+def _without_nul(found: Iterator[Raw], name: str, problems: list[Problem]) -> Iterator[Raw]:
+    """The records, each with a NUL character in its text reported and left out."""
+    for raw in found:
+        field = _with_nul(raw.record)
+        if field is None:
+            yield raw
+        else:
+            where = raw.where.replace(NUL, "\\0")
+            problems.append(Problem(name, where, field, NUL_REASON))
+
+
+def _with_nul(record: dict[str, Any]) -> str | None:
+    """The first field of the record whose text (or a key, or text nested in it) holds a NUL
+    character, or None."""
+    for key, value in record.items():
+        if NUL in key or _holds_nul(value):
+            return key.replace(NUL, "\\0")
+    return None
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(NUL in k or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _not_json(constant: str) -> Any:

@@ -16,6 +16,9 @@ from pathlib import Path
 from trellis.core.hsds.model import Problem
 
 INTEGER = re.compile(r"-?\d+")
+# PostgreSQL's text cannot hold a NUL character; no directory text needs one.
+NUL = "\x00"
+NUL_REASON = "holds a NUL character (U+0000), which no text in the directory may hold"
 DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -54,17 +57,23 @@ def read_table(path: Path, name: str, problems: list[Problem]) -> Table | None:
 def cells(table: Table, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on, padded to the header's width.
 
-    A row wider than the header is reported and skipped. A file that stops being CSV part way
-    is reported once; the rows before that point are kept.
+    A row wider than the header is reported and skipped, as is a row with a NUL character in
+    a cell (looked for only in a file that has one). A file that stops being CSV part way is
+    reported once; the rows before that point are kept.
     """
     width = len(table.header)
+    nul = _has_nul(table.path)
     line = 1
     with table.path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, strict=True)
         try:
             next(reader)
             for row in reader:
-                if len(row) == width:
+                if nul and any(NUL in cell for cell in row):
+                    cut = row[:width]
+                    field = next((table.header[i] for i, c in enumerate(cut) if NUL in c), None)
+                    problems.append(Problem(table.file, f"line {line + 1}", field, NUL_REASON))
+                elif len(row) == width:
                     yield line + 1, row
                 elif len(row) > width:
                     reason = f"has {len(row)} cells but the header has {width}"
@@ -74,6 +83,12 @@ def cells(table: Table, problems: list[Problem]) -> Iterator[tuple[int, list[str
                 line = reader.line_num
         except (UnicodeDecodeError, csv.Error) as error:
             problems.append(Problem(table.file, None, None, _unreadable(error, line)))
+
+
+def _has_nul(path: Path) -> bool:
+    """Whether the file has a NUL byte anywhere (in UTF-8, only a NUL character is one)."""
+    with path.open("rb") as f:
+        return any(b"\x00" in block for block in iter(lambda: f.read(1 << 20), b""))
 
 
 def _unreadable(error: Exception, read_to: int | None) -> str:
