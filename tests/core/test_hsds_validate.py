@@ -729,3 +729,32 @@ def test_the_csv_plan_checks_and_makes_a_record_in_one_step_as_in_two(data):
 
     assert plan.checked(row) == (plan.record(row) if plan.passes(row) else None)
     assert not sound or plan.checked(row) is not None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("12", 12),
+        ("-12", -12),
+        ("007", 7),
+        ("12.", 12.0),
+        ("12.50", 12.5),
+        (".5", 0.5),
+        ("-.5e3", -500.0),
+        ("1e5", 100000.0),
+        ("1E+5", 100000.0),
+        ("2e-1", 0.2),
+        ("+1", "+1"),
+        ("1.2.3", "1.2.3"),
+        ("1e", "1e"),
+        ("-", "-"),
+        (".", "."),
+        ("e5", "e5"),
+        ("12 ", "12 "),
+        ("twelve", "twelve"),
+    ],
+)
+def test_a_cell_is_read_as_the_number_it_spells_integer_or_decimal(cell, expected):
+    found = number(cell)
+    assert found == expected
+    assert type(found) is type(expected)

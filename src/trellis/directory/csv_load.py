@@ -536,7 +536,7 @@ class _Load:
         reports them)."""
         records = [r for table in self.found.get(kind, ()) for r in _records_of(kind, table)]
         records.sort(key=itemgetter("id"))
-        ids = {r["id"] for r in records}
+        ids = set(map(itemgetter("id"), records))
         if len(ids) != len(records):
             raise DeclinedError
         self.ids[kind] = ids
@@ -571,7 +571,7 @@ class _Load:
             model, self.keys[model._meta.db_table], rows, len(rows), self._layout(links)
         )
         self.report.counts[name].created = len(rows)
-        return dict(zip((row.hsds_id for row in rows), keys, strict=True))
+        return dict(zip(map(attrgetter("hsds_id"), rows), keys, strict=True))
 
     def _layout(self, links: Any) -> Callable[[Any, shape.Row], Any]:
         return lambda model, first: _RowLayout.of(model, first, links, self.now)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from trellis.core.hsds.model import Problem
 
-INTEGER = re.compile(r"-?\d+")
+# A number as JSON spells one (and a little more: "12." and ".5"); it is an integer where none
+# of the groups (a fraction, a leading point, an exponent) is there.
+NUMBER = re.compile(r"-?(?:\d+(\.\d*)?|(\.)\d+)([eE][-+]?\d+)?")
 # PostgreSQL's text cannot hold a NUL character; no directory text needs one.
 NUL = "\x00"
 NUL_REASON = "holds a NUL character (U+0000), which no text in the directory may hold"
-DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +34,10 @@ class Table:
 
 def number(text: str) -> int | float | str:
     """The number a cell spells, or the text itself for the schema check to reject."""
-    if INTEGER.fullmatch(text):
-        return int(text)
-    if DECIMAL.fullmatch(text):
-        return float(text)
-    return text
+    found = NUMBER.fullmatch(text)
+    if found is None:
+        return text
+    return int(text) if found.lastindex is None else float(text)
 
 
 def read_table(path: Path, name: str, problems: list[Problem]) -> Table | None:
