@@ -265,13 +265,14 @@ class _Writer:
         sent as they are made. Whose rows they are is said by `loaded`, once all are given."""
 
         def run() -> None:
-            try:
-                for sql, path in files:
+            for sql, path in files:  # read to the end, whatever happens: the giver waits on it
+                if sql is None or self.error is not None:
+                    continue
+                try:
                     self._start()
-                    if sql is not None:
-                        self.jobs.put((sql, _chunks(path)))
-            except BaseException as error:  # handed to the main thread
-                self.error = error
+                    self.jobs.put((sql, _chunks(path)))
+                except BaseException as error:  # handed to the main thread
+                    self.error = error
 
         feeder = threading.Thread(target=run, daemon=True)
         self.feeders.append(feeder)

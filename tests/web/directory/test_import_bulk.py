@@ -236,3 +236,29 @@ def test_each_dropped_index_and_key_is_made_again_once_both_its_ends_hold_their_
     assert rebuilds.ready({"a"}) == ["index a", "a to users"]
     assert rebuilds.ready({"b"}) == ["index b", "a to b", "b to b"]
     assert rebuilds.ready({"a", "b"}) == []
+
+
+def test_copy_sends_each_directory_column_as_its_type_and_refuses_a_type_it_does_not_know():
+    from django.db import models
+
+    from trellis.directory import copy_layout
+    from trellis.directory.models import Listing, Term
+
+    for model in (Organization, Location, Service, ServiceAtLocation, Term, Listing):
+        names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        made = copy_layout.layout(model, names)
+        assert len(made.types) == 1 + len(made.given) + len(made.defaulted)
+    service = copy_layout.layout(Service, ["hsds_id", "record", "categories", "minimum_age"])
+    assert service.types[:5] == ("int8", "text", "bytea", "bytea", "int2")
+    # `record` is `json`, its text as it is; `categories` is `jsonb`, after its version byte.
+    assert [(n, p) for _, n, p in service.jsons] == [("record", b""), ("categories", b"\x01")]
+    values = service.values(
+        7, {"hsds_id": "s", "record": {"a": 1}, "categories": ["x"], "minimum_age": None}
+    )
+    assert values[:5] == [7, "s", b'{"a":1}', b'\x01["x"]', None]
+
+    odd = models.GenericIPAddressField()
+    odd.set_attributes_from_name("where")
+    odd.model = Service
+    with pytest.raises(copy_layout.UnknownColumnTypeError, match="where"):
+        copy_layout.column_type(odd)
