@@ -15,10 +15,12 @@ buffers alike) belongs to that night's evaluation alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -92,21 +94,46 @@ def _reachable(server: str) -> bool:
 
 @contextmanager
 def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
-    """A database of its own on `server`, named `name` and a random suffix so that two runs
-    at once (or a run beside a test) never share or drop each other's, dropped afterwards
-    whatever happens."""
+    """A database of its own on `server`, named `name`, this machine, this process and a random
+    suffix, so that two runs at once (or a run beside a test) never share or drop each other's;
+    dropped afterwards whatever happens. One that a run on this machine left behind (killed
+    before it could drop it: its process is gone) is dropped first."""
     import psycopg
 
-    def run(statement: str) -> None:
+    def run(statement: str, *values: str) -> list[tuple[Any, ...]]:
         with psycopg.connect(_on(server, "postgres"), autocommit=True) as maintenance:
-            maintenance.execute(statement)
+            found = maintenance.execute(statement, values or None)
+            return found.fetchall() if found.description else []
 
-    name = f"{name}_{secrets.token_hex(4)}"
-    run(f"CREATE DATABASE {name}")
+    here = f"{name}_{_machine()}_"
+    for (left,) in run("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", here):
+        if not _alive(left.removeprefix(here).split("_")[0]):
+            run(f"DROP DATABASE IF EXISTS {left} WITH (FORCE)")
+    made = f"{here}{os.getpid()}_{secrets.token_hex(4)}"
+    run(f"CREATE DATABASE {made}")
     try:
-        yield _on(server, name)
+        yield _on(server, made)
     finally:
-        run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        run(f"DROP DATABASE IF EXISTS {made} WITH (FORCE)")
+
+
+def _machine() -> str:
+    """This machine, in eight letters and digits fit for a database name."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _alive(pid: str) -> bool:
+    """Whether a process of this number runs here (an unreadable number counts as alive: its
+    database is left alone)."""
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
 
 
 def _run(server: str, n: int, today: date) -> dict[str, Any]:
