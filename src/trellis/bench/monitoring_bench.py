@@ -99,8 +99,9 @@ def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
     dropped afterwards whatever happens. One that a run on this machine left behind (killed
     before it could drop it: its process is gone) is dropped first."""
     import psycopg
+    from psycopg import sql
 
-    def run(statement: str, *values: str) -> list[tuple[Any, ...]]:
+    def run(statement: Any, *values: str) -> list[tuple[Any, ...]]:
         with psycopg.connect(_on(server, "postgres"), autocommit=True) as maintenance:
             found = maintenance.execute(statement, values or None)
             return found.fetchall() if found.description else []
@@ -108,7 +109,7 @@ def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
     here = f"{name}_{_machine()}_"
     for (left,) in run("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", here):
         if not _alive(left.removeprefix(here).split("_")[0]):
-            run(f"DROP DATABASE IF EXISTS {left} WITH (FORCE)")
+            run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(left)))
     made = f"{here}{os.getpid()}_{secrets.token_hex(4)}"
     run(f"CREATE DATABASE {made}")
     try:

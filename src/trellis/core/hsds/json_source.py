@@ -85,10 +85,10 @@ def files_in(folder: Path, problems: list[Problem]) -> list[Path]:
 
 def read_file(path: Path, name: str, problems: list[Problem]) -> Iterator[Raw]:
     """The records of one JSON file; `name` is how problems name the file."""
-    data = _load(path, name, problems)
+    data, spells_nul = _load(path, name, problems)
     if data is None or _is_api_root(data):
         return
-    if _escapes_nul(path):
+    if spells_nul:
         yield from _without_nul(_read(path, name, data, problems), name, problems)
     else:
         yield from _read(path, name, data, problems)
@@ -106,9 +106,12 @@ def _read(path: Path, name: str, data: Any, problems: list[Problem]) -> Iterator
     yield from _items(kind, data, name, problems)
 
 
-def _load(path: Path, name: str, problems: list[Problem]) -> Any:
+def _load(path: Path, name: str, problems: list[Problem]) -> tuple[Any, bool]:
+    """The file's JSON (None if it cannot be read), and whether its text spells a NUL
+    character: JSON text can hold one only as the escape \\u0000."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_not_json)
+        text = path.read_text(encoding="utf-8-sig")
+        return json.loads(text, parse_constant=_not_json), "\\u0000" in text
     except UnicodeDecodeError:
         problems.append(Problem(name, None, None, "is not UTF-8 text"))
     except json.JSONDecodeError as error:
@@ -116,12 +119,7 @@ def _load(path: Path, name: str, problems: list[Problem]) -> Any:
         problems.append(Problem(name, None, None, f"is not valid JSON ({where})"))
     except ValueError as error:
         problems.append(Problem(name, None, None, f"is not valid JSON ({error})"))
-    return None
-
-
-def _escapes_nul(path: Path) -> bool:
-    """Whether the file spells a NUL character (JSON text can hold one only as an escape)."""
-    return b"\\u0000" in path.read_bytes()
+    return None, False
 
 
 def _without_nul(found: Iterator[Raw], name: str, problems: list[Problem]) -> Iterator[Raw]:
