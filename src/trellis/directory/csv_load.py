@@ -704,7 +704,7 @@ class _Load:
         rows = shape.pairings(records, services, locations, owned)
         for made in rows:
             place = owned.get(("location", made.links["location"] or ""), {})
-            made.columns = shape.pairing_columns(made, shape.Row("", {}, dict(place)))
+            made.columns = shape.pairing_columns(made, place)
         links = {"service": self.service_keys, "location": self.location_keys}
         pairs = self._send(ServiceAtLocation, "service_at_locations", rows, links)
         pairings = [(r.hsds_id, r.links["service"], r.links["location"]) for r in rows]
@@ -759,8 +759,13 @@ class _RowLayout:
         # What each JSON column's text follows (copy_layout); the row's columns with it, or
         # None for those that are not JSON.
         self.prefix = {name: prefix for _, name, prefix in self.plain.jsons}
+        self.record_prefix = self.prefix["record"]
+        self.parts_prefix = self.prefix.get("parts", b"")
         given = self.plain.given
         self.columns = [(n, self.prefix.get(n)) for n in given if n in first.columns]
+        # The columns' values taken at once, then each JSON one (its place among them) made.
+        self.pick = _picker([n for n, _ in self.columns])
+        self.json_columns = [(i, p) for i, (_, p) in enumerate(self.columns) if p is not None]
         self.tail = [now] if model in (Organization, Location, Service) else []
         self.named = model is Organization
         self.defaults = list(self.plain.tail)
@@ -781,24 +786,30 @@ class _RowLayout:
         # The JSON is made here and let go, not kept with the row as Row.json keeps it: a
         # million rows each holding orjson's buffer cost more in memory than the JSON itself.
         record, parts = orjson.dumps(row.record), orjson.dumps(row.parts)
-        prefix = self.prefix
-        values = [pk, row.hsds_id, prefix["record"] + record, shape.digest(record, parts, row)]
+        values = [pk, row.hsds_id, self.record_prefix + record, shape.digest(record, parts, row)]
         if self.parts:
-            values.append(prefix["parts"] + parts)
+            values.append(self.parts_prefix + parts)
         if self.derived:
             values.append(row.derived)
         links = row.links
         for fk, keys in self.keys:
             values.append(keys.get(links[fk] or ""))
-        columns = row.columns
-        for name, json in self.columns:
-            value = columns[name]
-            values.append(value if json is None else json + orjson.dumps(value))
+        start = len(values)
+        values += self.pick(row.columns)
+        for i, json in self.json_columns:
+            values[start + i] = json + orjson.dumps(values[start + i])
         values += self.tail
         if self.named:
             values.append(str(row.record.get("name", ""))[:300])
         values += self.defaults
         return values
+
+
+def _picker(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function that gives a mapping's values of `names`, in order, as a tuple."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    return lambda mapping: tuple(mapping[n] for n in names)  # itemgetter of one is no tuple
 
 
 @dataclass

@@ -112,7 +112,8 @@ def import_directory(
         services = _upsert(Service, shaped.services, report, "services", {"organization": orgs})
         places = {r.hsds_id: r for r in shaped.locations}
         for row in shaped.pairings:
-            row.columns = pairing_columns(row, places.get(row.links["location"] or ""))
+            place = places.get(row.links["location"] or "")
+            row.columns = pairing_columns(row, place.parts if place else {})
         pairs = _upsert(
             ServiceAtLocation,
             shaped.pairings,

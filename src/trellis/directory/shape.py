@@ -319,10 +319,10 @@ def pairings(
     return rows
 
 
-def pairing_columns(row: Row, location: Row | None) -> dict[str, Any]:
-    """A pairing's own and its location's schedules; whether the location lists accessibility."""
+def pairing_columns(row: Row, place: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A pairing's own and its location's schedules; whether the location lists accessibility
+    (`place`: the parts the location owns, empty for none)."""
     own = row.parts.get("schedules", [])
-    place = location.parts if location else {}
     return {
         "schedules": own or place.get("schedules", []),
         "accessible": bool(place.get("accessibility")),

@@ -303,15 +303,26 @@ def test_rows_are_sent_as_importer_values_sends_them_even_where_the_order_differ
     located.links = {"organization": "o1"}
     named = Row("o1", {"id": "o1", "name": "Org"}, {})
     named.columns = {"name": "Given"}
+    paired = Row("p1", {"id": "p1"}, {"schedules": [{"id": "h1", "opens_at": "09:00"}]})
+    paired.columns = {"schedules": [{"id": "h1", "opens_at": "09:00"}], "accessible": True}
+    paired.links = {"service": "s1", "location": "l1"}
     for model, row, links in (
         (Location, located, {"organization": {"o1": 7}}),
         (Organization, named, {}),
+        (ServiceAtLocation, paired, {"service": {"s1": 4}, "location": {"l1": 5}}),
     ):
         plain = copy_layout.layout(model, _values(model, row, links, now))
         made = csv_load._RowLayout.of(model, row, links, now)
         assert made.sql == plain.sql
         assert made.values(3, row) == plain.values(3, _values(model, row, links, now))
         assert isinstance(made, csv_load._Plain) == (model is Organization)
+
+
+def test_a_rows_columns_are_picked_as_a_tuple_in_order_whatever_their_number():
+    columns = {"a": 1, "b": [2], "c": None}
+    assert csv_load._picker([])(columns) == ()
+    assert csv_load._picker(["b"])(columns) == ([2],)
+    assert csv_load._picker(["c", "a"])(columns) == (None, 1)
 
 
 def test_what_the_services_process_tells_comes_back_whole_or_declines():

@@ -99,6 +99,8 @@ class Plan:
     # only `_is_number` checks, and the checks of all other cells.
     numbers: tuple[str, ...] = field(init=False)
     text_checks: tuple[tuple[int, Callable[[str], object]], ...] = field(init=False)
+    # For `record`: the fields the table has a column for.
+    present: tuple[tuple[str, int, Callable[[str], Any] | None], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         read = {i: name for name, i, make in self.cells if make is number}
@@ -106,6 +108,7 @@ class Plan:
         others = tuple((i, c) for i, c in self.checks if not (c is _is_number and i in read))
         object.__setattr__(self, "numbers", numbers)
         object.__setattr__(self, "text_checks", others)
+        object.__setattr__(self, "present", tuple(c for c in self.cells if c[1] >= 0))
 
     def passes(self, row: list[str]) -> bool:
         return self._fills(row, self.checks)
@@ -127,11 +130,7 @@ class Plan:
         """The row as the HSDS record of its value (`write.record` of what `values` builds),
         made without the value: a text is kept, a number read, an enum or a date made and
         written back as the value would be."""
-        return {
-            name: (make(v) if make else v)
-            for name, i, make in self.cells
-            if i >= 0 and (v := row[i])
-        }
+        return {name: (make(v) if make else v) for name, i, make in self.present if (v := row[i])}
 
     def checked(self, row: list[str]) -> dict[str, Any] | None:
         """`record` of a row that `passes`, else None; a number cell is read once, its check
