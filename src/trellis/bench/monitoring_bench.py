@@ -111,11 +111,11 @@ def _scratch(server: str, name: str = SCRATCH) -> Iterator[str]:
         if not _alive(left.removeprefix(here).split("_")[0]):
             run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(left)))
     made = f"{here}{os.getpid()}_{secrets.token_hex(4)}"
-    run(f"CREATE DATABASE {made}")
+    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(made)))
     try:
         yield _on(server, made)
     finally:
-        run(f"DROP DATABASE IF EXISTS {made} WITH (FORCE)")
+        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(made)))
 
 
 def _machine() -> str:

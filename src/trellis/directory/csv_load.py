@@ -758,11 +758,10 @@ class _RowLayout:
         self.keys = [(fk, links[fk]) for fk in first.links]
         # What each JSON column's text follows (copy_layout); the row's columns with it, or
         # None for those that are not JSON.
-        self.prefix = {name: prefix for _, name, prefix in self.plain.jsons}
-        self.record_prefix = self.prefix["record"]
-        self.parts_prefix = self.prefix.get("parts", b"")
+        prefix = {name: text for _, name, text in self.plain.jsons}
+        self.record_prefix, self.parts_prefix = prefix["record"], prefix.get("parts", b"")
         given = self.plain.given
-        self.columns = [(n, self.prefix.get(n)) for n in given if n in first.columns]
+        self.columns = [(n, prefix.get(n)) for n in given if n in first.columns]
         # The columns' values taken at once, then each JSON one (its place among them) made.
         self.pick = _picker([n for n, _ in self.columns])
         self.json_columns = [(i, p) for i, (_, p) in enumerate(self.columns) if p is not None]
