@@ -34,6 +34,19 @@ class RecordField(models.JSONField):
         return super().from_db_value(value, expression, connection)
 
 
+class HsdsIdField(models.CharField):
+    """An HSDS record's id: compared byte by byte on PostgreSQL (the "C" collation) rather than
+    by the database's language rules, which no id needs and which cost every insert into the
+    unique index a locale comparison (measured: a million sorted ids into the index, 2.4 s with
+    the database's C.UTF-8 against 1.4 s). Ids then sort as Python and SQLite sort them."""
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
 def _unique_hsds_id() -> models.UniqueConstraint:
     """Each record's HSDS id, once. A constraint rather than `unique=True`, which on PostgreSQL
     also builds a second index for LIKE on the id that nothing here asks and every large
@@ -44,7 +57,7 @@ def _unique_hsds_id() -> models.UniqueConstraint:
 class Curated(models.Model):
     """What every directory record has: its HSDS id, the record, and its curation state."""
 
-    hsds_id = models.CharField(max_length=250)
+    hsds_id = HsdsIdField(max_length=250)
     record = RecordField()  # the HSDS 3.0 record as imported or last edited
     # The HSDS records it owns (phones, schedules, languages …), by kind: {"phones": [...]}.
     parts = RecordField(default=dict)
@@ -52,8 +65,15 @@ class Curated(models.Model):
         max_length=64
     )  # SHA-256 of `record`: an unchanged re-import is skipped
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (Meta): a curator's verifications are few, and an index of every
+    # row's NULL cost each large import a full build (a million services: 0.3 s a table).
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     closed_at = models.DateTimeField(null=True, blank=True)  # marked closed by a curator
     updated = models.DateTimeField(default=timezone.now)
@@ -61,6 +81,13 @@ class Curated(models.Model):
     class Meta:
         abstract = True
         constraints = [_unique_hsds_id()]
+        indexes = [
+            models.Index(
+                fields=["verified_by"],
+                condition=models.Q(verified_by__isnull=False),
+                name="%(class)s_verified_by",
+            )
+        ]
 
 
 class Organization(Curated):
@@ -124,7 +151,7 @@ class ServiceAtLocation(models.Model):
     source that lists no service_at_location (the service at its organisation's locations):
     searchable, but not exported as if the source had said it."""
 
-    hsds_id = models.CharField(max_length=250)
+    hsds_id = HsdsIdField(max_length=250)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services")
     record = RecordField(default=dict)
@@ -144,7 +171,7 @@ class ServiceAtLocation(models.Model):
 class Term(models.Model):
     """A taxonomy term as the source gave it (AIRS/211, Open Eligibility, its own)."""
 
-    hsds_id = models.CharField(max_length=250)
+    hsds_id = HsdsIdField(max_length=250)
     record = RecordField()
     digest = models.CharField(max_length=64)
 

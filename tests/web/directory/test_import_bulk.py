@@ -262,3 +262,32 @@ def test_copy_sends_each_directory_column_as_its_type_and_refuses_a_type_it_does
     odd.model = Service
     with pytest.raises(copy_layout.UnknownColumnTypeError, match="where"):
         copy_layout.column_type(odd)
+
+
+@on_postgres
+def test_hsds_ids_compare_byte_by_byte_and_only_set_verifiers_are_indexed():
+    """HsdsIdField: PostgreSQL's "C" collation on every record's id, so ids sort as Python
+    sorts them whatever the database's language; the curator index holds set rows only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, collation_name FROM information_schema.columns"
+            " WHERE column_name = 'hsds_id' AND table_name = ANY(%s)",
+            [
+                [
+                    m._meta.db_table
+                    for m in (Organization, Location, Service, ServiceAtLocation, Term)
+                ]
+            ],
+        )
+        assert sorted(collation for _, collation in cursor.fetchall()) == ["C"] * 5
+    ids = ["b", "B", "a", "_x", "Z9", "é", "a-1", "a_1"]
+    Organization.objects.bulk_create(
+        [Organization(hsds_id=i, record={"id": i}, digest="", name=i) for i in ids]
+    )
+    assert list(Organization.objects.order_by("hsds_id").values_list("hsds_id", flat=True)) == (
+        sorted(ids)
+    )
+    _, indexes = schema()
+    verified = [d for _, _, d in indexes if "(verified_by_id)" in d]
+    assert len(verified) == 3
+    assert all(d.endswith("WHERE (verified_by_id IS NOT NULL)") for d in verified)
