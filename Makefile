@@ -18,7 +18,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Trellis with its dev extras
+# The large directory import's busiest modules, compiled with Cython (src/trellis/compiled.py),
+# made again when one of them changes; an edited module is run from its source until then.
+COMPILED := build/compiled/manifest.json
+COMPILED_SOURCES := src/trellis/compiled.py $(addprefix src/trellis/,core/hsds/tabular.py \
+  core/hsds/csv_source.py directory/copy_layout.py directory/shape.py directory/csv_load.py)
+
+$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
+	$(PY) -c "from trellis.compiled import build; build()"
+
+install: $(STAMP) $(COMPILED) ## Create .venv, install Trellis with its dev extras, compile the import's modules
 
 system-packages: ## Install the system packages the tests need (Chromium, PDF tools, pg_dump), if missing
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,14 +42,16 @@ run: install ## Install, migrate, load demo data into an empty database, serve o
 
 test: install system-packages test-sqlite test-postgres ## Install and run every test (SQLite, then PostgreSQL)
 
+# TRELLIS_COMPILED=1: the tests also check that the compiled modules are the ones running.
 test-sqlite: install
-	$(PY) -m pytest -q
+	TRELLIS_COMPILED=1 $(PY) -m pytest -q
 
 # In CI (CI=true) an unreachable PostgreSQL is a failure; elsewhere it is skipped with a notice.
 test-postgres: install
 	@if $(PY) bin/postgres-ready "$(PG_URL)"; then \
-	  DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q -m "not browser" tests/web tests/contract \
-	    tests/faults/test_redis_outage.py tests/faults/test_unavailable_answers.py; \
+	  DATABASE_URL="$(PG_URL)" TRELLIS_COMPILED=1 $(PY) -m pytest -q -m "not browser" tests/web \
+	    tests/contract tests/faults/test_redis_outage.py tests/faults/test_unavailable_answers.py \
+	  && DATABASE_URL="$(PG_URL)" TRELLIS_COMPILED=0 $(PY) -m pytest -q tests/web/directory; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at 127.0.0.1:5432 is unreachable: failing, as CI requires it"; exit 1; \
 	else echo "NOTICE: PostgreSQL at 127.0.0.1:5432 is unreachable; the PostgreSQL run was skipped"; fi
 
@@ -67,4 +78,4 @@ fmt: install ## Format the code
 	$(VENV)/bin/ruff check --fix src tests bench
 
 clean: ## Remove the venv and local state
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache
