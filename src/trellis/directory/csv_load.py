@@ -9,7 +9,8 @@ while the next table is read, so that PostgreSQL and Python work at the same tim
 table's dropped indexes and keys are made again as soon as its rows are in. The services, the
 most work of any table, are read with the parts (phones, languages, attributes …) and made
 ready for COPY by a forked copy of this process, started first, which hands this one the parts
-no service owns as soon as it has read them; this one does the rest meanwhile. The copy hands
+no service owns as soon as it has read them, then the services' ids and organisations, from
+which this one keys the pairings; this one does the rest meanwhile. The copy hands
 over the services' COPY data in shares (SHARE rows each) as it makes them, and the thread sends
 each between this process's tables, so that PostgreSQL takes most services while both
 processes still work, rather than all of them at the end (measured at a million services:
@@ -340,18 +341,43 @@ def _chunks(path: Path) -> Iterator[bytes]:
 
 
 @dataclass
-class _Services:
-    """What the forked process tells of the services it wrote: in the order written each
-    one's id, organisation and community categories; the taxonomy terms no category answers.
+class _Named:
+    """The services the forked process read, told as soon as it has them: in their order
+    (that of their keys) each one's id and organisation.
 
-    Made compact for the way back (measured at a million services: pickling the lists took
-    1.3 s, this 0.2 s): the ids one text, joined by line breaks, and each service's
-    categories a number, its place among the distinct lists of them. An id with a line break
-    in it splits into more ids than there are services, and the import declines."""
+    Made compact for the way over (measured at a million services: pickling the lists took
+    1.3 s, this 0.2 s): each list one text, joined by line breaks. An id with a line break in
+    it splits into more ids than there are services, and the import declines."""
 
     count: int
     ids: str
     organizations: str
+
+    @classmethod
+    def of(cls, records: list[dict[str, Any]]) -> _Named:
+        return cls(
+            len(records),
+            "\n".join([r["id"] for r in records]),
+            "\n".join([r["organization_id"] for r in records]),
+        )
+
+    def records(self) -> list[dict[str, Any]]:
+        """Each service's id and organisation, in order."""
+        if not self.count:
+            return []
+        ids, organizations = self.ids.split("\n"), self.organizations.split("\n")
+        if not len(ids) == len(organizations) == self.count:
+            raise DeclinedError
+        return [{"id": i, "organization_id": o} for i, o in zip(ids, organizations, strict=True)]
+
+
+@dataclass
+class _Services:
+    """What the forked process tells of the services it wrote, once done: in the order written
+    each one's community categories; the taxonomy terms no category answers. Each service's
+    categories are a number, its place among the distinct lists of them."""
+
+    count: int
     kinds: list[list[str]]
     categories: bytes  # array("L") of places in `kinds`
     unmapped: list[str]
@@ -361,7 +387,6 @@ class _Services:
     @classmethod
     def of(
         cls,
-        records: list[dict[str, Any]],
         categories: list[list[str]],
         unmapped: set[str],
         linked: dict[str, set[str]] | None = None,
@@ -369,30 +394,26 @@ class _Services:
         kinds: dict[tuple[str, ...], int] = {}
         places = array("L", [kinds.setdefault(tuple(c), len(kinds)) for c in categories])
         return cls(
-            len(records),
-            "\n".join([r["id"] for r in records]),
-            "\n".join([r["organization_id"] for r in records]),
+            len(categories),
             [list(k) for k in kinds],
             places.tobytes(),
             sorted(unmapped),
             linked or {},
         )
 
-    def lists(self) -> tuple[list[str], list[str], list[list[str]]]:
-        """The ids, organisations and categories, in the order written."""
-        if not self.count:
-            return [], [], []
-        ids, organizations = self.ids.split("\n"), self.organizations.split("\n")
-        if not len(ids) == len(organizations) == self.count:
-            raise DeclinedError
+    def lists(self) -> list[list[str]]:
+        """Each service's categories, in the order written."""
         kinds = self.kinds
-        return ids, organizations, [kinds[i] for i in array("L", self.categories)]
+        made = [kinds[i] for i in array("L", self.categories)]
+        if len(made) != self.count:
+            raise DeclinedError
+        return made
 
 
 class _Forked:
     """`work(tell, hand, *args)` done in a forked copy of this process while this one goes
-    on: it may `tell` this process one thing before it is done (`told`), `hand` it things one
-    by one as it goes (`handed`), and what it returns comes back pickled.
+    on: it may `tell` this process things before it is done, each read in turn (`told`), `hand`
+    it things one by one as it goes (`handed`), and what it returns comes back pickled.
 
     The copy shares this process's memory until either writes to it, and leaves the
     database connection alone: it ends with os._exit, so nothing of this process (the
@@ -401,7 +422,8 @@ class _Forked:
 
     def __init__(self, scratch: Path, work: Callable[..., Any], *args: Any) -> None:
         self._result = scratch / "forked.pickle"
-        self._told = scratch / "forked.told.pickle"
+        self._told = scratch / "forked.told.{}.pickle"
+        self._said = self._read = 0  # things told, and read
         self._ready, self._tell = os.pipe()
         self._given, self._hand = os.pipe()
         self.pid = os.fork()
@@ -427,21 +449,22 @@ class _Forked:
 
     def tell(self, told: Any) -> None:
         """In the copy: hand `told` to this process now, before the work is done."""
-        _dump(told, self._told)
+        _dump(told, Path(str(self._told).format(self._said)))
+        self._said += 1
         os.write(self._tell, b"!")
-        os.close(self._tell)
 
     def hand(self, item: Any) -> None:
         """In the copy: hand this process `item` (small: it goes through a pipe) now."""
         os.write(self._hand, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
 
     def told(self) -> Any:
-        """What the copy told, once it has; if it stopped first, the import declines."""
-        with os.fdopen(self._ready, "rb", closefd=False) as ready:
-            if not ready.read(1):
-                self.result()  # it stopped: declines, whether on an error or not
-                raise DeclinedError
-        with self._told.open("rb") as f:
+        """The next thing the copy told, once it has; if it stopped first, the import
+        declines."""
+        if not os.read(self._ready, 1):  # one byte a thing told; none: the copy has ended
+            self.result()  # it stopped: declines, whether on an error or not
+            raise DeclinedError
+        with Path(str(self._told).format(self._read)).open("rb") as f:
+            self._read += 1
             return pickle.load(f)  # noqa: S301 - written just now by this process's own copy
 
     def handed(self) -> Iterator[Any]:
@@ -516,19 +539,21 @@ class _Load:
         # The services are read, shaped and made into COPY's format by a copy of this process
         # (the most work of any table) while this one does the rest: two cores at once. The
         # copy reads the parts (phones, languages, attributes …) and tells this one, as soon as
-        # it has them, those that no service owns, which are all the rest need. It hands over
-        # the services' COPY data a share at a time, sent as it comes between this one's.
+        # it has them, those that no service owns, which are all the rest need; then, once it
+        # has read the services, their ids and organisations, from which the pairings are
+        # made. It hands over the services' COPY data a share at a time, sent as it comes
+        # between this one's.
         with _Forked(self.scratch, self._services, terms) as child:
             self.writer.feed(child.handed())
             organizations = self._read("organization")
             locations = self._read("location")
             listed = self._read("service_at_location")
-            services = self._services_listed()
             parts: _Parts = child.told()
             self.ids |= parts.ids
             owned = shape.owned_parts(parts.rest)
             organization_keys = self._organizations(organizations, owned)
             places = self._locations(locations, owned, organization_keys)
+            services = self._services_named(child.told())
             pairs, pairings = self._pairings(owned, listed, locations, services)
             made: _Services = child.result()
             categories = self._services_made(made, services)
@@ -632,6 +657,7 @@ class _Load:
         records = self._read("service")
         if any(r["organization_id"] not in organizations for r in records):
             raise DeclinedError
+        tell(_Named.of(records))
         unmapped: set[str] = set()
         said: dict[tuple[str, ...], shape.TermFacts] = {}
         categories: list[list[str]] = []
@@ -651,43 +677,30 @@ class _Load:
         linked: dict[str, set[str]] = {}
         for kind, items in parts.items():
             self._check_links(kind, items, linked)
-        return _Services.of(records, categories, unmapped, linked)
+        return _Services.of(categories, unmapped, linked)
 
-    def _services_listed(self) -> list[dict[str, Any]]:
-        """Each service's id and organisation, from its cells without the checks the services'
-        process makes, sorted as it sorts them: enough to give each service its key, so that
-        the pairings are made while that process works. What it answers must agree
-        (`_services_made`)."""
-        found: list[dict[str, Any]] = []
-        for table in self.found.get("service", ()):
-            if not {"id", "organization_id"} <= set(table.header):
-                raise DeclinedError
-            i, o = table.header.index("id"), table.header.index("organization_id")
-            problems: list[Problem] = []
-            found += [{"id": r[i], "organization_id": r[o]} for _, r in cells(table, problems)]
-            if problems:
-                raise DeclinedError
-        found.sort(key=itemgetter("id"))
+    def _services_named(self, named: _Named) -> list[dict[str, Any]]:
+        """The services' ids and organisations as the forked process read them, in the order
+        of their keys, and those keys."""
+        services = named.records()
         first = self.keys[Service._meta.db_table]
-        self.service_keys = {s["id"]: key for key, s in enumerate(found, first)}
-        return found
+        self.service_keys = {s["id"]: key for key, s in enumerate(services, first)}
+        self.ids["service"] = set(self.service_keys)
+        return services
 
     def _services_made(
         self, made: _Services, services: list[dict[str, Any]]
     ) -> dict[str, list[str]]:
         """The services the forked process wrote (all queued for COPY by now); their
         categories."""
-        ids, organizations, categories = made.lists()
-        if ids != [s["id"] for s in services] or organizations != [
-            s["organization_id"] for s in services
-        ]:
-            raise DeclinedError  # a cell the services' checks read otherwise than its text
-        self.ids["service"] = set(ids)
+        categories = made.lists()
+        if len(categories) != len(services):
+            raise DeclinedError
         first = self.keys[Service._meta.db_table]
-        self.writer.loaded(Service, first, len(ids))
-        self.report.counts["services"].created = len(ids)
+        self.writer.loaded(Service, first, len(services))
+        self.report.counts["services"].created = len(services)
         self.report.unmapped = made.unmapped
-        return dict(zip(ids, categories, strict=True))
+        return dict(zip([s["id"] for s in services], categories, strict=True))
 
     def _pairings(
         self,

@@ -327,31 +327,34 @@ def test_a_rows_columns_are_picked_as_a_tuple_in_order_whatever_their_number():
 
 def test_what_the_services_process_tells_comes_back_whole_or_declines():
     records = [{"id": "s1", "organization_id": "o1"}, {"id": "s2", "organization_id": "o1"}]
-    categories = [["com.food", "com.housing"], []]
-    made = csv_load._Services.of(records, categories, {"b", "a"})
-    assert made.lists() == (["s1", "s2"], ["o1", "o1"], [["com.food", "com.housing"], []])
-    assert made.unmapped == ["a", "b"]
-    assert csv_load._Services.of([], [], set()).lists() == ([], [], [])
+    assert csv_load._Named.of(records).records() == records
+    assert csv_load._Named.of([]).records() == []
     broken = [{"id": "s1\nx", "organization_id": "o1"}, records[1]]
     with pytest.raises(csv_load.DeclinedError):
-        csv_load._Services.of(broken, categories, set()).lists()
+        csv_load._Named.of(broken).records()
+    categories = [["com.food", "com.housing"], [], ["com.food", "com.housing"]]
+    made = csv_load._Services.of(categories, {"b", "a"})
+    assert made.lists() == categories
+    assert made.kinds == [["com.food", "com.housing"], []]
+    assert made.unmapped == ["a", "b"]
+    assert csv_load._Services.of([], set()).lists() == []
 
 
-def test_services_read_for_their_keys_must_agree_with_the_services_process(generated, monkeypatch):
-    """The pairings are made from the services' ids read without their checks; where the
-    services' process reads them otherwise, the import declines and nothing is kept."""
-    original = csv_load._Load._services_listed
+def test_the_forked_process_tells_things_in_turn_and_a_stop_before_one_declines(tmp_path):
+    def work(tell: Any, hand: Any, stop_after: int) -> str:
+        for told in range(stop_after):
+            tell({"told": told})
+        if stop_after < 2:
+            raise csv_load.DeclinedError
+        return "done"
 
-    def misread(self: Any) -> list[dict[str, Any]]:
-        found = original(self)
-        found[-1] = {**found[-1], "organization_id": found[0]["organization_id"] + "x"}
-        return found
-
-    monkeypatch.setattr(csv_load._Load, "_services_listed", misread)
-    seen = taken(monkeypatch)
-    report = import_path(generated)
-    assert seen == [False]
-    assert report.counts["services"].created == 300  # by the ordinary path
+    with csv_load._Forked(tmp_path, work, 2) as child:
+        assert [child.told(), child.told()] == [{"told": 0}, {"told": 1}]
+        assert child.result() == "done"
+    with csv_load._Forked(tmp_path, work, 1) as child:
+        assert child.told() == {"told": 0}
+        with pytest.raises(csv_load.DeclinedError):
+            child.told()  # it stopped before telling a second thing
 
 
 def test_the_services_process_is_forked_before_any_thread_is_started(generated, monkeypatch):
