@@ -54,12 +54,13 @@ from trellis.core.hsds.tabular import Table, cells, number, read_table
 from trellis.core.hsds.write import record
 from trellis.directory import copy_layout, shape
 from trellis.directory.importer import (
+    LISTING,
     Count,
     Rebuilds,
     Report,
     _bulk,
     _values,
-    listing_rows,
+    listing_values,
     record_import,
 )
 from trellis.directory.models import (
@@ -562,8 +563,10 @@ class _Load:
         if not all(ids <= self.ids.get(kind, set()) for kind, ids in made.linked.items()):
             raise DeclinedError
         self._terms_out(terms)
-        rows = listing_rows(pairings, places, categories, pairs)
-        self.writer.send(Listing, self.keys[Listing._meta.db_table], rows, len(rows))
+        rows = listing_values(pairings, places, categories, pairs)
+        self.writer.send(
+            Listing, self.keys[Listing._meta.db_table], rows, len(rows), _Positional.of(LISTING)
+        )
 
     # Reading ---------------------------------------------------------------------------
 
@@ -843,6 +846,35 @@ class _Plain:
 
     def values(self, pk: int, row: shape.Row) -> list[Any]:
         return self.layout.values(pk, _values(self.model, row, self.links, self.now))
+
+
+@dataclass
+class _Positional:
+    """Rows that are the values of `names`, in that order (no JSON among them), and the
+    layout of those columns: the search rows, made straight as tuples."""
+
+    layout: copy_layout.Layout
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> Callable[[Any, Any], _Positional]:
+        def made(model: Any, first: Any) -> _Positional:
+            layout = copy_layout.layout(model, names)
+            if layout.jsons:
+                raise ValueError(f"{layout.table}: JSON columns need their text made")
+            return cls(layout)
+
+        return made
+
+    @property
+    def sql(self) -> str:
+        return self.layout.sql
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return self.layout.types
+
+    def values(self, pk: int, row: tuple[Any, ...]) -> list[Any]:
+        return [pk, *row, *self.layout.tail]
 
 
 def _records_of(kind: str, table: Table) -> Iterator[dict[str, Any]]:

@@ -247,7 +247,7 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
     def failing(*args: Any) -> Any:
         raise RuntimeError("the search rows could not be made")
 
-    monkeypatch.setattr(csv_load, "listing_rows", failing)
+    monkeypatch.setattr(csv_load, "listing_values", failing)
     with pytest.raises(RuntimeError):
         import_path(generated)
     assert not any(m.objects.exists() for m in MODELS)
