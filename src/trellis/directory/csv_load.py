@@ -54,13 +54,11 @@ from trellis.core.hsds.tabular import Table, cells, number, read_table
 from trellis.core.hsds.write import record
 from trellis.directory import copy_layout, shape
 from trellis.directory.importer import (
-    LISTING,
     Count,
     Rebuilds,
     Report,
     _bulk,
     _values,
-    listing_values,
     record_import,
 )
 from trellis.directory.models import (
@@ -344,71 +342,56 @@ def _chunks(path: Path) -> Iterator[bytes]:
 @dataclass
 class _Named:
     """The services the forked process read, told as soon as it has them: in their order
-    (that of their keys) each one's id and organisation.
+    (that of their keys) each one's id, organisation and community categories (what its
+    taxonomy terms map to, as its row will say), from which the pairings and search rows are
+    made while it still shapes the services.
 
     Made compact for the way over (measured at a million services: pickling the lists took
-    1.3 s, this 0.2 s): each list one text, joined by line breaks. An id with a line break in
-    it splits into more ids than there are services, and the import declines."""
+    1.3 s, this 0.2 s): the ids one text, joined by line breaks, likewise the organisations,
+    and each service's categories a number, its place among the distinct lists of them. An
+    id with a line break in it splits into more ids than there are services, and the import
+    declines."""
 
     count: int
     ids: str
     organizations: str
+    kinds: list[list[str]]
+    categories: bytes  # array("L") of places in `kinds`
 
     @classmethod
-    def of(cls, records: list[dict[str, Any]]) -> _Named:
+    def of(cls, records: list[dict[str, Any]], categories: list[tuple[str, ...]]) -> _Named:
+        kinds: dict[tuple[str, ...], int] = {}
+        places = array("L", [kinds.setdefault(c, len(kinds)) for c in categories])
         return cls(
             len(records),
             "\n".join([r["id"] for r in records]),
             "\n".join([r["organization_id"] for r in records]),
+            [list(k) for k in kinds],
+            places.tobytes(),
         )
 
-    def records(self) -> list[dict[str, Any]]:
-        """Each service's id and organisation, in order."""
+    def lists(self) -> tuple[list[dict[str, Any]], list[list[str]]]:
+        """Each service's id and organisation, and its categories, in order."""
         if not self.count:
-            return []
+            return [], []
         ids, organizations = self.ids.split("\n"), self.organizations.split("\n")
-        if not len(ids) == len(organizations) == self.count:
+        kinds = self.kinds
+        categories = [kinds[i] for i in array("L", self.categories)]
+        if not len(ids) == len(organizations) == len(categories) == self.count:
             raise DeclinedError
-        return [{"id": i, "organization_id": o} for i, o in zip(ids, organizations, strict=True)]
+        pairs = zip(ids, organizations, strict=True)
+        return [{"id": i, "organization_id": o} for i, o in pairs], categories
 
 
 @dataclass
 class _Services:
-    """What the forked process tells of the services it wrote, once done: in the order written
-    each one's community categories; the taxonomy terms no category answers. Each service's
-    categories are a number, its place among the distinct lists of them."""
+    """What the forked process tells of the services it wrote, once done: how many, the
+    taxonomy terms no category answers, and the ids the services' parts link to, of kinds it
+    did not read."""
 
     count: int
-    kinds: list[list[str]]
-    categories: bytes  # array("L") of places in `kinds`
     unmapped: list[str]
-    # The ids the services' parts link to, of kinds the forked process did not read.
     linked: dict[str, set[str]]
-
-    @classmethod
-    def of(
-        cls,
-        categories: list[list[str]],
-        unmapped: set[str],
-        linked: dict[str, set[str]] | None = None,
-    ) -> _Services:
-        kinds: dict[tuple[str, ...], int] = {}
-        places = array("L", [kinds.setdefault(tuple(c), len(kinds)) for c in categories])
-        return cls(
-            len(categories),
-            [list(k) for k in kinds],
-            places.tobytes(),
-            sorted(unmapped),
-            linked or {},
-        )
-
-    def lists(self) -> list[list[str]]:
-        """Each service's categories, in the order written."""
-        kinds = self.kinds
-        made = [kinds[i] for i in array("L", self.categories)]
-        if len(made) != self.count:
-            raise DeclinedError
-        return made
 
 
 class _Forked:
@@ -533,6 +516,7 @@ class _Load:
         self.found, self.report, self.writer, self.keys = found, report, writer, keys
         self.scratch = scratch
         self.ids: dict[str, set[str]] = {}
+        self.linked: dict[str, set[str]] = {}  # the services' parts' links left to check here
         self.now = timezone.now()
 
     def run(self) -> None:
@@ -541,9 +525,9 @@ class _Load:
         # (the most work of any table) while this one does the rest: two cores at once. The
         # copy reads the parts (phones, languages, attributes …) and tells this one, as soon as
         # it has them, those that no service owns, which are all the rest need; then, once it
-        # has read the services, their ids and organisations, from which the pairings are
-        # made. It hands over the services' COPY data a share at a time, sent as it comes
-        # between this one's.
+        # has read the services, their ids, organisations and categories, from which the
+        # pairings and search rows are made. It hands over the services' COPY data a share at
+        # a time, sent as it comes between this one's.
         with _Forked(self.scratch, self._services, terms) as child:
             self.writer.feed(child.handed())
             organizations = self._read("organization")
@@ -554,19 +538,18 @@ class _Load:
             owned = shape.owned_parts(parts.rest)
             organization_keys = self._organizations(organizations, owned)
             places = self._locations(locations, owned, organization_keys)
-            services = self._services_named(child.told())
+            services, categories = self._services_named(child.told())
             pairs, pairings = self._pairings(owned, listed, locations, services)
-            made: _Services = child.result()
-            categories = self._services_made(made, services)
+            rows = shape.listing_values(pairings, places, categories, pairs)
+            key, layout = self.keys[Listing._meta.db_table], _Positional.of(shape.LISTING)
+            self.writer.send(Listing, key, rows, len(rows), layout)
+            del rows
+            self._services_made(child.result(), services)
         for kind, records in parts.rest.items():
             self._check_links(kind, records)
-        if not all(ids <= self.ids.get(kind, set()) for kind, ids in made.linked.items()):
+        if not all(ids <= self.ids.get(kind, set()) for kind, ids in self.linked.items()):
             raise DeclinedError
         self._terms_out(terms)
-        rows = listing_values(pairings, places, categories, pairs)
-        self.writer.send(
-            Listing, self.keys[Listing._meta.db_table], rows, len(rows), _Positional.of(LISTING)
-        )
 
     # Reading ---------------------------------------------------------------------------
 
@@ -660,10 +643,11 @@ class _Load:
         records = self._read("service")
         if any(r["organization_id"] not in organizations for r in records):
             raise DeclinedError
-        tell(_Named.of(records))
-        unmapped: set[str] = set()
         said: dict[tuple[str, ...], shape.TermFacts] = {}
-        categories: list[list[str]] = []
+        told = [shape.facts_of(service_terms.get(r["id"], []), said) for r in records]
+        tell(_Named.of(records, [facts.categories for facts in told]))
+        del told
+        unmapped: set[str] = set()
         layout = self._layout({"organization": organizations})
         first = self.keys[Service._meta.db_table]
         for start in range(0, len(records), SHARE):
@@ -671,7 +655,6 @@ class _Load:
                 shape.service_row(r, owned, service_terms.get(r["id"], []), unmapped, said)
                 for r in records[start : start + SHARE]
             ]
-            categories += [r.columns["categories"] for r in rows]
             path = self.scratch / f"services.{start}.copy"
             with path.open("wb") as data:
                 sql = self.writer.format(Service, first + start, rows, data, layout)
@@ -680,30 +663,26 @@ class _Load:
         linked: dict[str, set[str]] = {}
         for kind, items in parts.items():
             self._check_links(kind, items, linked)
-        return _Services.of(categories, unmapped, linked)
+        return _Services(len(records), sorted(unmapped), linked)
 
-    def _services_named(self, named: _Named) -> list[dict[str, Any]]:
+    def _services_named(self, named: _Named) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
         """The services' ids and organisations as the forked process read them, in the order
-        of their keys, and those keys."""
-        services = named.records()
+        of their keys, and those keys; their categories by id."""
+        services, categories = named.lists()
         first = self.keys[Service._meta.db_table]
         self.service_keys = {s["id"]: key for key, s in enumerate(services, first)}
         self.ids["service"] = set(self.service_keys)
-        return services
+        return services, dict(zip(self.service_keys, categories, strict=True))
 
-    def _services_made(
-        self, made: _Services, services: list[dict[str, Any]]
-    ) -> dict[str, list[str]]:
-        """The services the forked process wrote (all queued for COPY by now); their
-        categories."""
-        categories = made.lists()
-        if len(categories) != len(services):
+    def _services_made(self, made: _Services, services: list[dict[str, Any]]) -> None:
+        """The services the forked process wrote, all queued for COPY by now."""
+        if made.count != len(services):
             raise DeclinedError
         first = self.keys[Service._meta.db_table]
         self.writer.loaded(Service, first, len(services))
         self.report.counts["services"].created = len(services)
         self.report.unmapped = made.unmapped
-        return dict(zip([s["id"] for s in services], categories, strict=True))
+        self.linked = made.linked
 
     def _pairings(
         self,

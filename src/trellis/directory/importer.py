@@ -40,7 +40,7 @@ from trellis.directory.models import (
     ServiceAtLocation,
     Term,
 )
-from trellis.directory.shape import Row, Shaped, pairing_columns, shape
+from trellis.directory.shape import LISTING, Row, Shaped, listing_values, pairing_columns, shape
 
 CHUNK = 5000
 # Rows from which a PostgreSQL import that at least doubles the directory builds its indexes and
@@ -379,40 +379,17 @@ def _reindex(
     _insert(Listing, rows, len(rows))
 
 
-# The columns of a search row, in the order `listing_values` gives them.
-LISTING = ("at_id", "category", "latitude", "longitude")
-
-
 def listing_rows(
     pairings: Iterable[tuple[str, str | None, str | None]],
     places: Mapping[str, tuple[float | None, float | None]],
     categories: Mapping[str, list[str]],
     pairs: Mapping[str, int],
 ) -> list[dict[str, Any]]:
-    """`listing_values`, each row a dict of its columns."""
+    """`shape.listing_values`, each row a dict of its columns."""
     return [
         dict(zip(LISTING, v, strict=True))
         for v in listing_values(pairings, places, categories, pairs)
     ]
-
-
-def listing_values(
-    pairings: Iterable[tuple[str, str | None, str | None]],
-    places: Mapping[str, tuple[float | None, float | None]],
-    categories: Mapping[str, list[str]],
-    pairs: Mapping[str, int],
-) -> list[tuple[int, str, float, float]]:
-    """One search row per pairing (its id, service and location) at a located place and
-    category of its service, or with an empty category when the service has none: the values
-    of its columns (LISTING)."""
-    rows = []
-    for pair, service, location in pairings:
-        latitude, longitude = places.get(location or "", (None, None))
-        if latitude is None or longitude is None:
-            continue
-        at = pairs[pair]
-        rows += [(at, c, latitude, longitude) for c in categories.get(service or "") or [""]]
-    return rows
 
 
 # ---------------------------------------------------------------------- export

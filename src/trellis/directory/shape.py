@@ -219,12 +219,7 @@ def service_row(
     """A service's row. `said` keeps what each set of terms says (`term_facts`) across the
     services of one import: most share their terms with many others."""
     made = row(item, owned, "service")
-    key = tuple([t.id for t, _ in terms])
-    facts = said.get(key) if said is not None else None
-    if facts is None:
-        facts = term_facts(terms)
-        if said is not None:
-            said[key] = facts
+    facts = facts_of(terms, said)
     if facts.unmapped:
         unmapped.update(facts.unmapped)
     costs = made.parts.get("cost_options", [])
@@ -265,6 +260,20 @@ class TermFacts:
     veterans_only: bool
     faith_based: bool
     peer_led: bool
+
+
+def facts_of(
+    terms: list[tuple[Any, str | None]], said: dict[tuple[str, ...], TermFacts] | None = None
+) -> TermFacts:
+    """`term_facts` of a service's terms, kept in `said` (where given) for the next service
+    with the same terms."""
+    if said is None:
+        return term_facts(terms)
+    key = tuple([t.id for t, _ in terms])
+    facts = said.get(key)
+    if facts is None:
+        facts = said[key] = term_facts(terms)
+    return facts
 
 
 def term_facts(terms: list[tuple[Any, str | None]]) -> TermFacts:
@@ -344,3 +353,26 @@ def _age(value: float | None) -> int | None:
 
 def _zero_cost(rows: Iterable[Mapping[str, Any]]) -> bool:
     return any(r.get("amount") == 0 for r in rows)
+
+
+# The columns of a search row, in the order `listing_values` gives them.
+LISTING = ("at_id", "category", "latitude", "longitude")
+
+
+def listing_values(
+    pairings: Iterable[tuple[str, str | None, str | None]],
+    places: Mapping[str, tuple[float | None, float | None]],
+    categories: Mapping[str, list[str]],
+    pairs: Mapping[str, int],
+) -> list[tuple[int, str, float, float]]:
+    """One search row per pairing (its id, service and location) at a located place and
+    category of its service, or with an empty category when the service has none: the values
+    of its columns (LISTING)."""
+    rows = []
+    for pair, service, location in pairings:
+        latitude, longitude = places.get(location or "", (None, None))
+        if latitude is None or longitude is None:
+            continue
+        at = pairs[pair]
+        rows += [(at, c, latitude, longitude) for c in categories.get(service or "") or [""]]
+    return rows

@@ -247,7 +247,7 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
     def failing(*args: Any) -> Any:
         raise RuntimeError("the search rows could not be made")
 
-    monkeypatch.setattr(csv_load, "listing_values", failing)
+    monkeypatch.setattr(csv_load.shape, "listing_values", failing)
     with pytest.raises(RuntimeError):
         import_path(generated)
     assert not any(m.objects.exists() for m in MODELS)
@@ -326,18 +326,22 @@ def test_a_rows_columns_are_picked_as_a_tuple_in_order_whatever_their_number():
 
 
 def test_what_the_services_process_tells_comes_back_whole_or_declines():
-    records = [{"id": "s1", "organization_id": "o1"}, {"id": "s2", "organization_id": "o1"}]
-    assert csv_load._Named.of(records).records() == records
-    assert csv_load._Named.of([]).records() == []
-    broken = [{"id": "s1\nx", "organization_id": "o1"}, records[1]]
+    records = [
+        {"id": "s1", "organization_id": "o1"},
+        {"id": "s2", "organization_id": "o1"},
+        {"id": "s3", "organization_id": "o2"},
+    ]
+    categories = [("com.food", "com.housing"), (), ("com.food", "com.housing")]
+    named = csv_load._Named.of(records, categories)
+    assert named.lists() == (
+        records,
+        [["com.food", "com.housing"], [], ["com.food", "com.housing"]],
+    )
+    assert named.kinds == [["com.food", "com.housing"], []]
+    assert csv_load._Named.of([], []).lists() == ([], [])
+    broken = [{"id": "s1\nx", "organization_id": "o1"}, *records[1:]]
     with pytest.raises(csv_load.DeclinedError):
-        csv_load._Named.of(broken).records()
-    categories = [["com.food", "com.housing"], [], ["com.food", "com.housing"]]
-    made = csv_load._Services.of(categories, {"b", "a"})
-    assert made.lists() == categories
-    assert made.kinds == [["com.food", "com.housing"], []]
-    assert made.unmapped == ["a", "b"]
-    assert csv_load._Services.of([], set()).lists() == []
+        csv_load._Named.of(broken, categories).lists()
 
 
 def test_the_forked_process_tells_things_in_turn_and_a_stop_before_one_declines(tmp_path):
