@@ -24,8 +24,10 @@ COMPILED := build/compiled/manifest.json
 COMPILED_SOURCES := src/trellis/compiled.py $(addprefix src/trellis/,core/hsds/tabular.py \
   core/hsds/csv_source.py directory/copy_layout.py directory/shape.py directory/csv_load.py)
 
+# Without a C compiler or Python's headers the modules run from source, as fast as before.
 $(COMPILED): $(STAMP) $(COMPILED_SOURCES)
-	$(PY) -c "from trellis.compiled import build; build()"
+	$(PY) -c "from trellis.compiled import build; build()" \
+	  || echo "NOTICE: the import's modules could not be compiled; they run from source"
 
 install: $(STAMP) $(COMPILED) ## Create .venv, install Trellis with its dev extras, compile the import's modules
 

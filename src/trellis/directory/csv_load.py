@@ -807,13 +807,10 @@ def _picker(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
 
 
 @dataclass
-class _Plain:
-    """Rows through `importer._values` and the layout of its dicts."""
+class _Laid:
+    """Rows sent as a `copy_layout.Layout` lays out its columns: its statement and types."""
 
     layout: copy_layout.Layout
-    model: Any
-    links: Any
-    now: Any
 
     @property
     def sql(self) -> str:
@@ -823,16 +820,23 @@ class _Plain:
     def types(self) -> tuple[str, ...]:
         return self.layout.types
 
+
+@dataclass
+class _Plain(_Laid):
+    """Rows through `importer._values` and the layout of its dicts."""
+
+    model: Any
+    links: Any
+    now: Any
+
     def values(self, pk: int, row: shape.Row) -> list[Any]:
         return self.layout.values(pk, _values(self.model, row, self.links, self.now))
 
 
 @dataclass
-class _Positional:
-    """Rows that are the values of `names`, in that order (no JSON among them), and the
-    layout of those columns: the search rows, made straight as tuples."""
-
-    layout: copy_layout.Layout
+class _Positional(_Laid):
+    """Rows that are the values of `names`, in that order (no JSON among them): the search
+    rows, made straight as tuples."""
 
     @classmethod
     def of(cls, names: tuple[str, ...]) -> Callable[[Any, Any], _Positional]:
@@ -843,14 +847,6 @@ class _Positional:
             return cls(layout)
 
         return made
-
-    @property
-    def sql(self) -> str:
-        return self.layout.sql
-
-    @property
-    def types(self) -> tuple[str, ...]:
-        return self.layout.types
 
     def values(self, pk: int, row: tuple[Any, ...]) -> list[Any]:
         return [pk, *row, *self.layout.tail]
