@@ -78,3 +78,9 @@ def test_trellis_compiled_0_runs_every_module_from_its_source():
         check=True,
     )
     assert ran.stdout.strip() == str(compiled.source_of("trellis.core.hsds.tabular"))
+
+
+def test_no_listed_module_finds_files_through_its_own_path():
+    """A compiled copy's __file__ is in build/compiled/, where no data files are."""
+    for name in compiled.MODULES:
+        assert "__file__" not in compiled.source_of(name).read_text(encoding="utf-8"), name
