@@ -18,18 +18,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The large directory import's busiest modules, compiled with Cython (src/trellis/compiled.py),
-# made again when one of them changes; an edited module is run from its source until then.
-COMPILED := build/compiled/manifest.json
-COMPILED_SOURCES := src/trellis/compiled.py $(addprefix src/trellis/,core/hsds/tabular.py \
-  core/hsds/csv_source.py directory/copy_layout.py directory/shape.py directory/csv_load.py)
-
-# Without a C compiler or Python's headers the modules run from source, as fast as before.
-$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
-	$(PY) -c "from trellis.compiled import build; build()" \
+# The large directory import's busiest modules, compiled with Cython (src/trellis/compiled.py)
+# unless their build is current; an edited module runs from its source until then. Without a C
+# compiler or Python's headers they run from source, as fast as before.
+install: $(STAMP) ## Create .venv, install Trellis with its dev extras, compile the import's modules
+	@$(PY) -c "from trellis.compiled import ensure; ensure()" \
 	  || echo "NOTICE: the import's modules could not be compiled; they run from source"
-
-install: $(STAMP) $(COMPILED) ## Create .venv, install Trellis with its dev extras, compile the import's modules
 
 system-packages: ## Install the system packages the tests need (Chromium, PDF tools, pg_dump), if missing
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,13 +1,13 @@
 """Compiled copies of the large directory import's busiest modules, used where they are current.
 
-`make install` runs `build`: each module of MODULES is copied into build/compiled/ and compiled
-there with Cython as it is (no types, no Cython-only code: the Python source stays the only
-truth), and the SHA-256 of each source is written to the build's manifest. When Trellis starts
-(`install`, from the package's __init__), a module whose source still has the digest the
-manifest recorded is loaded from its compiled copy; any other, and every one when
-TRELLIS_COMPILED=0 or there is no build, is loaded from its source as always. An edited module
-is never run from an older build. A module that finds files beside it through `__file__`
-cannot be listed: its compiled copy lies elsewhere.
+`make install` runs `ensure`, which builds unless the build is current: each module of MODULES
+is copied into build/compiled/ and compiled there with Cython as it is (no types, no
+Cython-only code: the Python source stays the only truth), and the SHA-256 of each source is
+written to the build's manifest. When Trellis starts (`install`, from the package's __init__), a
+module whose source still has the digest the manifest recorded is loaded from its compiled copy;
+any other, and every one when TRELLIS_COMPILED=0 or there is no build, is loaded from its source
+as always. An edited module is never run from an older build. A module that finds files beside
+it through `__file__` cannot be listed: its compiled copy lies elsewhere.
 
 Measured at a million generated services on PostgreSQL (2026-12-07, 2 cores, runs in turn): the
 two Python processes of the import used 8-10 % less CPU, and the import ran about 7 % faster.
@@ -94,6 +94,14 @@ def install(environ: Mapping[str, str] = os.environ) -> dict[str, Path]:
     if copies:
         sys.meta_path.insert(0, _Finder(copies))
     return copies
+
+
+def ensure() -> bool:
+    """Build unless every module's compiled copy is current; whether it built."""
+    if len(current()) == len(MODULES):
+        return False
+    build()
+    return True
 
 
 def build(

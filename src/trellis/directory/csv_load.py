@@ -9,8 +9,9 @@ while the next table is read, so that PostgreSQL and Python work at the same tim
 table's dropped indexes and keys are made again as soon as its rows are in. The services, the
 most work of any table, are read with the parts (phones, languages, attributes …) and made
 ready for COPY by a forked copy of this process, started first, which hands this one the parts
-no service owns as soon as it has read them, then the services' ids and organisations, from
-which this one keys the pairings; this one does the rest meanwhile. The copy hands
+no service owns as soon as it has read them, then the services' ids, organisations and
+categories, from which this one keys the pairings and makes the search rows; this one does the
+rest meanwhile. The copy hands
 over the services' COPY data in shares (SHARE rows each) as it makes them, and the thread sends
 each between this process's tables, so that PostgreSQL takes most services while both
 processes still work, rather than all of them at the end (measured at a million services:
@@ -543,7 +544,7 @@ class _Load:
             rows = shape.listing_values(pairings, places, categories, pairs)
             key, layout = self.keys[Listing._meta.db_table], _Positional.of(shape.LISTING)
             self.writer.send(Listing, key, rows, len(rows), layout)
-            del rows
+            del rows  # sent: let go before waiting for the forked process
             self._services_made(child.result(), services)
         for kind, records in parts.rest.items():
             self._check_links(kind, records)
@@ -644,9 +645,8 @@ class _Load:
         if any(r["organization_id"] not in organizations for r in records):
             raise DeclinedError
         said: dict[tuple[str, ...], shape.TermFacts] = {}
-        told = [shape.facts_of(service_terms.get(r["id"], []), said) for r in records]
-        tell(_Named.of(records, [facts.categories for facts in told]))
-        del told
+        facts = [shape.facts_of(service_terms.get(r["id"], []), said).categories for r in records]
+        tell(_Named.of(records, facts))
         unmapped: set[str] = set()
         layout = self._layout({"organization": organizations})
         first = self.keys[Service._meta.db_table]
