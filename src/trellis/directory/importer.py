@@ -146,9 +146,9 @@ def _bulk(incoming: int) -> Iterator[Rebuilds | None]:
     with one join, instead of a tree insert per row and index and a deferred trigger per row and
     key at commit. All inside the import's transaction, so a failed import restores them as they
     were; the directory's tables stay locked against readers until it commits. Unique and
-    primary keys are kept throughout. What it yields (None where it drops nothing) gives the
-    statements that rebuild a table's share once its rows are in (`Rebuilds.ready`); the rest
-    run at the end."""
+    primary keys are kept throughout, and so are partial indexes (`_sparse_keys`). What it
+    yields (None where it drops nothing) gives the statements that rebuild a table's share
+    once its rows are in (`Rebuilds.ready`); the rest run at the end."""
     models = (Organization, Location, Service, ServiceAtLocation, Listing)
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql" or incoming < BULK or _rows(models) * 2 > incoming:
@@ -168,10 +168,14 @@ def _bulk(incoming: int) -> Iterator[Rebuilds | None]:
         cursor.execute(
             "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
             " pg_get_indexdef(indexrelid) FROM pg_index"
-            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary",
+            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary"
+            " AND indpred IS NULL",
             [tables],
         )
         indexes = cursor.fetchall()
+        sparse = _sparse_keys(cursor, tables)
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        (seqscan,) = cursor.fetchone()
         _check_deferred(cursor)
         for table, name, _, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
@@ -182,7 +186,7 @@ def _bulk(incoming: int) -> Iterator[Rebuilds | None]:
         set(tables),
         [(table, definition) for table, _, definition in indexes],
         [
-            (table, target, f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+            (table, target, _add_key(table, quote(name), definition, name in sparse, seqscan))
             for table, name, definition, target in keys
         ],
     )
@@ -194,6 +198,33 @@ def _bulk(incoming: int) -> Iterator[Rebuilds | None]:
     with connection.cursor() as cursor:
         for statement in rebuilds.ready(set(tables)):
             cursor.execute(statement)
+
+
+def _sparse_keys(cursor: Any, tables: list[str]) -> set[str]:
+    """The foreign keys whose column has a partial index of its rows that are set (the
+    curator who verified a row: none in an import). Such an index is kept through the load,
+    since keeping it costs a test per row and building it a scan of the table."""
+    cursor.execute(
+        "SELECT c.conname FROM pg_constraint c"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+        " JOIN pg_index i ON i.indrelid = c.conrelid AND i.indnatts = 1"
+        " AND i.indkey[0] = c.conkey[1]"
+        " WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])"
+        " AND cardinality(c.conkey) = 1"
+        " AND pg_get_expr(i.indpred, i.indrelid) = format('(%%I IS NOT NULL)', a.attname)",
+        [tables],
+    )
+    return {name for (name,) in cursor.fetchall()}
+
+
+def _add_key(table: str, name: str, definition: str, sparse: bool, seqscan: str) -> str:
+    """The statement that adds a dropped foreign key again, checking the rows it holds. A
+    sparse key's rows are checked through its partial index (`_sparse_keys`): a table scan
+    is ruled out while it is checked, then allowed as before."""
+    add = f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+    if not sparse:
+        return add
+    return f"SET LOCAL enable_seqscan = off; {add}; SET LOCAL enable_seqscan = {seqscan}"
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from trellis.bench.directory_bench import generate
 from trellis.directory import importer
@@ -291,3 +291,38 @@ def test_hsds_ids_compare_byte_by_byte_and_only_set_verifiers_are_indexed():
     verified = [d for _, _, d in indexes if "(verified_by_id)" in d]
     assert len(verified) == 3
     assert all(d.endswith("WHERE (verified_by_id IS NOT NULL)") for d in verified)
+
+
+@on_postgres
+def test_the_curator_indexes_stay_through_a_large_load_and_its_keys_still_refuse_a_stranger(
+    generated, monkeypatch
+):
+    """Partial indexes are kept while the rest are dropped (importer._sparse_keys); the
+    curator keys are checked again through them, and that check still finds a row that
+    names no user."""
+    monkeypatch.setattr(importer, "BULK", 1)
+    during = schema_while_loading(monkeypatch)
+    import_path(generated)
+    kept = [d for _, _, d in during[0][1] if "(verified_by_id)" in d]
+    assert len(kept) == 3, "each table's curator index stayed"
+    assert all("WHERE (verified_by_id IS NOT NULL)" in d for d in kept)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",), "table scans are allowed again after the check"
+        sparse = importer._sparse_keys(cursor, [Service._meta.db_table, Listing._meta.db_table])
+        (name,) = sparse
+        assert "verified_by" in name
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s", [name]
+        )
+        (definition,) = cursor.fetchone()
+        cursor.execute(f'ALTER TABLE directory_service DROP CONSTRAINT "{name}"')
+        cursor.execute(
+            "UPDATE directory_service SET verified_by_id = 987654 WHERE id = %s",
+            [Service.objects.values_list("pk", flat=True).first()],
+        )
+        importer._check_deferred(cursor)  # PostgreSQL alters no table with checks queued
+        add = importer._add_key("directory_service", f'"{name}"', definition, True, "on")
+        assert add.startswith("SET LOCAL enable_seqscan = off;")
+        with pytest.raises(IntegrityError, match="verified_by_id"), transaction.atomic():
+            cursor.execute(add)
