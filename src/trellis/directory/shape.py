@@ -30,7 +30,7 @@ INSURANCE = re.compile(r"insurance|medicaid|medicare|tricare", re.IGNORECASE)
 SEX_TERMS = {"women": "female", "men": "male"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     hsds_id: str
     record: dict[str, Any]
