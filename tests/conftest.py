@@ -17,8 +17,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from trellis.core.access import Role
+
+# No property test is a timing test: on a busy 2-core machine one example can take longer than
+# Hypothesis's default 200 ms deadline without anything being wrong.
+settings.register_profile("trellis", deadline=None)
+settings.load_profile("trellis")
 
 PASSWORD = "correct-horse-battery-9"
 

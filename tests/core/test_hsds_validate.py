@@ -15,7 +15,7 @@ from trellis.core.errors import InvalidInput
 from trellis.core.hsds import Problem, read, schema
 from trellis.core.hsds.csv_source import Plan, plan_of
 from trellis.core.hsds.model import RECORDS
-from trellis.core.hsds.tabular import number
+from trellis.core.hsds.tabular import NUMBER, number
 from trellis.core.hsds.write import record
 
 ORG = "11111111-1111-4111-8111-111111111111"
@@ -752,9 +752,30 @@ def test_the_csv_plan_checks_and_makes_a_record_in_one_step_as_in_two(data):
         ("e5", "e5"),
         ("12 ", "12 "),
         ("twelve", "twelve"),
+        ("\u0663", 3),  # ARABIC-INDIC DIGIT THREE: a digit, as NUMBER's \\d has it
+        ("-\u0661.5", -1.5),
+        ("\u00b2", "\u00b2"),  # SUPERSCRIPT TWO: str.isdigit() takes it, NUMBER does not
+        ("1\u00b2", "1\u00b2"),
+        ("--1", "--1"),
+        ("-.", "-."),
     ],
 )
 def test_a_cell_is_read_as_the_number_it_spells_integer_or_decimal(cell, expected):
     found = number(cell)
     assert found == expected
     assert type(found) is type(expected)
+
+
+def _by_pattern(text: str) -> int | float | str:
+    """`number` without its shortcut for plain decimals: the pattern decides every cell."""
+    found = NUMBER.fullmatch(text)
+    if found is None:
+        return text
+    return int(text) if found.lastindex is None else float(text)
+
+
+@given(st.text(alphabet="-+.eE0123456789 \u0663\u00b2x", max_size=12))
+def test_the_shortcut_for_plain_decimals_reads_every_cell_as_the_pattern_does(text):
+    found = number(text)
+    assert found == _by_pattern(text)
+    assert type(found) is type(_by_pattern(text))

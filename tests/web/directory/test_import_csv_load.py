@@ -15,6 +15,7 @@ from django.db import connection
 
 from trellis.audit.models import AuditEvent
 from trellis.bench.directory_bench import generate
+from trellis.core.hsds import csv_source
 from trellis.directory import csv_load, importer
 from trellis.directory.importer import import_path
 from trellis.directory.models import (
@@ -182,6 +183,33 @@ ERRORS = {
     "an unknown term": ("attributes.csv", r"(,00000007-0000-4000-8000-)0", r"\1f"),
     "a row too wide": ("service_at_location.csv", r"(-000000000002,.*),\n", r"\1,,extra\n"),
     "a link that is no UUID": ("service_at_location.csv", r",00000002-[^,]*-000000000009,", ",x,"),
+    # Links whose check the fast path leaves to their resolving (csv_load._resolved), in each
+    # table that has them: the one process or the other, a part or a record.
+    "a service's organisation that is no UUID": (
+        "services.csv",
+        r"(-000000000005,)00000001-[^,]*,",
+        r"\1org-0,",
+    ),
+    "a place's organisation that is no UUID": (
+        "locations.csv",
+        r"(-000000000005,physical,,)00000001-[^,]*,",
+        r"\1org-0,",
+    ),
+    "a language's service that is no UUID": (
+        "languages.csv",
+        r"\n(00000005-[^,]*,)00000002-[^,]*,",
+        r"\n\1service-0,",
+    ),
+    "an attribute's link that is no UUID": (
+        "attributes.csv",
+        r"\n(00000006-[^,]*,)00000002-[^,]*,",
+        r"\n\1service-0,",
+    ),
+    "an attribute's term that is no UUID": (
+        "attributes.csv",
+        r"(\n00000006-[^,]*,[^,]*,)00000007-[^,]*,",
+        r"\1term-0,",
+    ),
     "a time that is none": ("services.csv", r"(Service 6,.*),\n", r"\1,25:00\n"),
 }
 
@@ -417,3 +445,15 @@ def test_splitting_the_parts_gives_a_kinds_share_as_owned_parts_gives_it():
     assert [list(parts) for parts in owned.values()] == [
         list(expected[key]) for key in owned
     ]  # each owner's parts in the same order
+
+
+def test_only_links_resolved_against_ids_with_the_same_check_go_unchecked():
+    assert set(csv_load._link_checks("attribute")) == {"link_id", "taxonomy_term_id"}
+    assert set(csv_load._link_checks("location")) == {"organization_id"}
+    assert "contact_id" not in csv_load._link_checks("phone")  # no link this path resolves
+    assert csv_load._link_checks("organization") == {}  # its parent is no link it resolves
+    header = ("id", "location_type", "organization_id", "name", "latitude", "longitude")
+    plan = csv_source.plan_of("location", header)
+    kept = dict(csv_load._resolved("location", plan).checks)
+    assert set(dict(plan.checks)) - set(kept) == {header.index("organization_id")}
+    assert kept[header.index("id")] == dict(plan.checks)[header.index("id")]
