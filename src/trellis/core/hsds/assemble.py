@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -78,15 +79,16 @@ LINKS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 PARENTS = frozenset({"phone", "language", "schedule", "address", "accessibility", "service_area"})
 
+ENUM_TYPES: dict[tuple[str, str], type[StrEnum]] = {
+    ("service", "status"): ServiceStatus,
+    ("location", "location_type"): LocationType,
+    ("address", "address_type"): AddressType,
+    ("schedule", "freq"): Frequency,
+}
 ENUMS: dict[tuple[str, str], Callable[[Any], Any]] = {
     # A dict lookup: calling the enum costs more than the rest of the record.
-    (kind, field): {member.value: member for member in enum}.__getitem__
-    for kind, field, enum in (
-        ("service", "status", ServiceStatus),
-        ("location", "location_type", LocationType),
-        ("address", "address_type", AddressType),
-        ("schedule", "freq", Frequency),
-    )
+    where: {member.value: member for member in enum}.__getitem__
+    for where, enum in ENUM_TYPES.items()
 }
 CONVERT: dict[str, Callable[[Any], Any]] = {
     "assured_date": date.fromisoformat,

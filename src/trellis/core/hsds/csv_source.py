@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.core.hsds import legacy, schema
-from trellis.core.hsds.assemble import Built, Raw, converters, field_names
+from trellis.core.hsds.assemble import ENUM_TYPES, Built, Raw, converters, field_names
 from trellis.core.hsds.model import RECORDS, Problem
 from trellis.core.hsds.tabular import Table, cells, number, read_table
 from trellis.core.hsds.write import plain
@@ -177,11 +177,22 @@ def plan_of(kind: str, header: tuple[str, ...]) -> Plan | None:
         for n in field_names(kind)
     )
     cells = tuple(
-        (n, i, c if c is number or c is None else partial(_written, c))
-        for n, (i, c) in zip(field_names(kind), fields, strict=True)
+        (n, i, _maker(kind, n, c)) for n, (i, c) in zip(field_names(kind), fields, strict=True)
     )
     required = tuple(column[n] for n in check.required)
     return Plan(column["id"], required, tuple(checks), fields, cells)
+
+
+def _maker(kind: str, name: str, convert: Callable[[str], Any] | None) -> Any:
+    """What makes a field's record value of its cell: the value written back as the record
+    has it. An enum's written value is the text of its member, looked up at once (a text no
+    member has fails the lookup as it fails the enum's)."""
+    if convert is number or convert is None:
+        return convert
+    enum = ENUM_TYPES.get((kind, name))
+    if enum is not None:
+        return {member.value: plain(member) for member in enum}.__getitem__
+    return partial(_written, convert)
 
 
 def _written(convert: Callable[[str], Any], text: str) -> Any:
