@@ -68,3 +68,25 @@ def test_a_malformed_json_file_exits_2_naming_the_file(capsys, tmp_path):
 
     assert code == 2
     assert err == f"trellis score: {path} must be valid JSON (line 1, column 2)\n"
+
+
+def test_a_reader_that_stops_reading_ends_the_command_without_a_trace():
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # `trellis score … | head -c 0`: nobody reads what it prints
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "trellis.cli", "score", "phq9", *["1"] * 9],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+    assert done.returncode == 1
+    assert done.stderr == ""
