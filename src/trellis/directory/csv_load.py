@@ -77,6 +77,9 @@ LARGE = 50_000
 # Rows a COPY takes at most: a table's rows are queued a share at a time as they are made, so
 # that PostgreSQL starts on them sooner (the forked process hands over the services' likewise).
 SHARE = 100_000
+# The services' process's priority once the importing process no longer waits on it: the
+# least there is (os.nice), so that it takes only the time the others leave.
+NICE = 19
 MODELS = (Organization, Location, Service, ServiceAtLocation, Term, Listing)
 
 
@@ -648,6 +651,11 @@ class _Load:
         said: dict[tuple[str, ...], shape.TermFacts] = {}
         facts = [shape.facts_of(service_terms.get(r["id"], []), said).categories for r in records]
         tell(_Named.of(records, facts))
+        # The importing process no longer waits on this one: what is left here is the
+        # services' COPY data, which PostgreSQL takes whenever it is free. From here this
+        # process yields the cores to the importing process and PostgreSQL, whose work (the
+        # pairings and search rows, and storing all of it) the end of the import waits on.
+        os.nice(NICE)
         unmapped: set[str] = set()
         layout = self._layout({"organization": organizations})
         first = self.keys[Service._meta.db_table]

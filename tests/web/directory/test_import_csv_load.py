@@ -409,6 +409,38 @@ def test_the_services_process_is_forked_before_any_thread_is_started(generated, 
     assert at_fork == [set()]
 
 
+def test_the_services_process_yields_the_cores_once_it_has_told_the_services(
+    generated, monkeypatch, tmp_path
+):
+    """The forked process lowers its own priority once the importing process no longer
+    waits on it, after telling it the services; the importing process keeps its own."""
+    said = tmp_path / "niced"
+    nice, told = csv_load.os.nice, csv_load._Forked.tell
+
+    def noted(increment: int) -> int:
+        with said.open("a") as f:
+            f.write(f"{csv_load.os.getpid()} {increment} {sorted(kinds)}\n")
+        return nice(increment)
+
+    kinds: set[str] = set()
+
+    def telling(self: Any, item: Any) -> None:
+        kinds.add(type(item).__name__)
+        told(self, item)
+
+    monkeypatch.setattr(csv_load.os, "nice", noted)
+    monkeypatch.setattr(csv_load._Forked, "tell", telling)
+    seen = taken(monkeypatch)
+    before = nice(0)
+    import_path(generated)
+    assert seen == [True]
+    assert nice(0) == before
+    pid, increment, by_then = said.read_text().split(" ", 2)
+    assert int(pid) != csv_load.os.getpid()
+    assert int(increment) == csv_load.NICE == 19
+    assert by_then.strip() == "['_Named', '_Parts']"
+
+
 def test_splitting_the_parts_gives_a_kinds_share_as_owned_parts_gives_it():
     from trellis.directory import shape
 
