@@ -414,15 +414,14 @@ def test_the_services_process_yields_the_cores_once_it_has_told_the_services(
 ):
     """The forked process lowers its own priority once the importing process no longer
     waits on it, after telling it the services; the importing process keeps its own."""
-    said = tmp_path / "niced"
+    said = tmp_path / "niced"  # written by whichever process lowers its priority
     nice, told = csv_load.os.nice, csv_load._Forked.tell
+    kinds: set[str] = set()  # what the forked process has told by then
 
     def noted(increment: int) -> int:
         with said.open("a") as f:
             f.write(f"{csv_load.os.getpid()} {increment} {sorted(kinds)}\n")
         return nice(increment)
-
-    kinds: set[str] = set()
 
     def telling(self: Any, item: Any) -> None:
         kinds.add(type(item).__name__)
