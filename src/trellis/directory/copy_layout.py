@@ -9,9 +9,10 @@ side writes or parses text for numbers, flags and times, and nothing is escaped 
 million services: PostgreSQL took 9.1 s to load them against 15.4 s from text; psycopg made
 a row in 1.5 µs against 4.0). Python values go out with psycopg's binary dumpers for the
 column's type (`types`, for `Copy.set_types`), except JSON: it is sent as the text already
-made for the digest (`row["_texts"]`) or made here, as bytes. A `json` column takes that text
-as it is; a `jsonb` column takes it after the one-byte version of its binary format (1), as
-psycopg's own Jsonb dumper sends it. PostgreSQL checks and parses both, as from text.
+made for the digest (`row["_texts"]`) or made here, as bytes. A RecordField's column (the
+directory's JSON, kept as its text: models.RecordField) takes that text as it is; a `jsonb`
+column (a plain JSONField) would take it after the one-byte version of its binary format (1),
+as psycopg's own Jsonb dumper sends it, and parse it.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def layout(model: Any, names: Iterable[str]) -> Layout:
 
 def column_type(field: Any) -> str:
     """What the field's column is sent as: its kind of field ("CharField" …; a foreign key's
-    is that of the key it refers to), or "json" / "jsonb" for JSON as it is kept."""
+    is that of the key it refers to), or for JSON "json" (a RecordField: its text, as it is)
+    or "jsonb" (a plain JSONField)."""
     from trellis.directory.models import RecordField
 
     if field.is_relation:

@@ -9,6 +9,7 @@ Directory entries are public information, not protected data.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -19,18 +20,30 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RecordField(models.JSONField):
-    """JSON stored as given and read whole: on PostgreSQL the `json` type (the text as sent,
-    checked to be JSON), not `jsonb`, whose parse into its binary form was a third of the time
-    COPY took for a million services (measured: 5.9 s against 4.1 s for one with `record` and
-    `parts` as `json`), for operators nothing here uses. `json` has no equality: a query must
-    not SELECT DISTINCT, GROUP BY or compare these columns."""
+    """JSON kept as its text and read whole: on PostgreSQL a `text` column holding the JSON
+    that Python wrote, neither `jsonb` nor `json`. Each of those parses every value it takes,
+    for operators nothing here uses: `jsonb` into its binary form (a third of the time COPY took
+    for a million services: 5.9 s against 4.1 s with `record` and `parts` as `json`), `json` to
+    check it (measured at a million services, runs in turn: PostgreSQL's CPU for the import
+    15.5-15.8 s with every directory JSON column as `text`, against 17.5-18.9 s with `record`
+    and `parts` as `json` and the short lists as `jsonb`; the import 34.2-35.1 s against
+    35.4-38.2). Only Python writes these columns, from dicts and lists, through this
+    field or the import's COPY: the text is JSON by construction. An SQL query that needs JSON
+    operators casts (`record::json`). Nothing may compare these columns in SQL."""
 
     def db_type(self, connection: Any) -> str:
-        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+        return "text" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if connection.vendor != "postgresql":
+            return super().get_db_prep_value(value, connection, prepared)
+        if not prepared:
+            value = self.get_prep_value(value)
+        return json.dumps(value, cls=self.encoder)  # the text itself, as SQLite is sent
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or not isinstance(value, str):
-            return value  # psycopg reads `json` itself
+            return value
         return super().from_db_value(value, expression, connection)
 
 
@@ -119,8 +132,8 @@ class Service(Curated):
     )
     name = models.CharField(_("name"), max_length=300)
     status = models.CharField(max_length=30, default="active")
-    categories = models.JSONField(default=list)  # com.* codes from the taxonomy mapping
-    languages = models.JSONField(default=list)  # lower-case language codes or names
+    categories = RecordField(default=list)  # com.* codes from the taxonomy mapping
+    languages = RecordField(default=list)  # lower-case language codes or names
     url = models.CharField(max_length=500, blank=True)
     email = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=100, blank=True)
@@ -133,7 +146,7 @@ class Service(Curated):
     insurance = models.BooleanField(default=False)
     faith_based = models.BooleanField(default=False)
     peer_led = models.BooleanField(default=False)
-    schedules = models.JSONField(default=list)  # HSDS schedules of the service itself
+    schedules = RecordField(default=list)  # HSDS schedules of the service itself
 
     class Meta(Curated.Meta):
         ordering = ["name"]
@@ -158,7 +171,7 @@ class ServiceAtLocation(models.Model):
     parts = RecordField(default=dict)
     digest = models.CharField(max_length=64, default="")
     derived = models.BooleanField(default=False)
-    schedules = models.JSONField(default=list)  # the location's and this pairing's schedules
+    schedules = RecordField(default=list)  # the location's and this pairing's schedules
     accessible = models.BooleanField(default=False)  # the location lists accessibility
 
     class Meta:

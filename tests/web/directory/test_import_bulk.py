@@ -250,18 +250,111 @@ def test_copy_sends_each_directory_column_as_its_type_and_refuses_a_type_it_does
         assert len(made.types) == 1 + len(made.given) + len(made.defaulted)
     service = copy_layout.layout(Service, ["hsds_id", "record", "categories", "minimum_age"])
     assert service.types[:5] == ("int8", "text", "bytea", "bytea", "int2")
-    # `record` is `json`, its text as it is; `categories` is `jsonb`, after its version byte.
-    assert [(n, p) for _, n, p in service.jsons] == [("record", b""), ("categories", b"\x01")]
+    # The directory's JSON (RecordField) goes as its text, as it is.
+    assert [(n, p) for _, n, p in service.jsons] == [("record", b""), ("categories", b"")]
     values = service.values(
         7, {"hsds_id": "s", "record": {"a": 1}, "categories": ["x"], "minimum_age": None}
     )
-    assert values[:5] == [7, "s", b'{"a":1}', b'\x01["x"]', None]
+    assert values[:5] == [7, "s", b'{"a":1}', b'["x"]', None]
+    # A plain JSONField's column is `jsonb`: its text follows the format's version byte.
+    plain = models.JSONField(default=list)
+    plain.set_attributes_from_name("extra")
+    plain.model = Service
+    assert copy_layout.column_type(plain) == "jsonb"
 
     odd = models.GenericIPAddressField()
     odd.set_attributes_from_name("where")
     odd.model = Service
     with pytest.raises(copy_layout.UnknownColumnTypeError, match="where"):
         copy_layout.column_type(odd)
+
+
+def _json_columns() -> dict[str, str]:
+    """Each directory JSON column (models.RecordField) with the type PostgreSQL keeps it as."""
+    from trellis.directory.models import RecordField
+
+    models = (Organization, Location, Service, ServiceAtLocation, Term)
+    wanted = {
+        (m._meta.db_table, f.column)
+        for m in models
+        for f in m._meta.concrete_fields
+        if isinstance(f, RecordField)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ANY(%s)",
+            [[m._meta.db_table for m in models]],
+        )
+        found = {(t, c): kind for t, c, kind in cursor.fetchall()}
+    return {f"{t}.{c}": found[t, c] for t, c in sorted(wanted)}
+
+
+@on_postgres
+def test_the_directory_json_is_kept_as_the_text_python_wrote_and_read_back_as_values():
+    """RecordField: `text` on PostgreSQL, which takes the JSON without parsing it again."""
+    columns = _json_columns()
+    assert len(columns) == 13  # record and parts of four tables, a term's record, four lists
+    assert set(columns.values()) == {"text"}
+    organization = Organization.objects.create(
+        hsds_id="o", record={"id": "o", "name": "Ö", "b": 1, "a": [1, 2]}, digest="", name="O"
+    )
+    Service.objects.create(
+        hsds_id="s",
+        record={"id": "s"},
+        digest="",
+        organization=organization,
+        name="S",
+        categories=["com.housing"],
+        schedules=[{"byday": "MO", "opens_at": "09:00"}],
+    )
+    service = Service.objects.get(hsds_id="s")
+    assert service.categories == ["com.housing"]
+    assert service.languages == []
+    assert service.schedules == [{"byday": "MO", "opens_at": "09:00"}]
+    assert Organization.objects.get(hsds_id="o").record == organization.record
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT record, record::json ->> 'name' FROM directory_organization WHERE hsds_id = 'o'"
+        )
+        text, name = cursor.fetchone()
+    # The keys in the order Python gave them (jsonb would have sorted them), and valid JSON.
+    assert text.index('"b"') < text.index('"a"')
+    assert name == "Ö"
+
+
+@on_postgres
+def test_the_migration_turns_the_older_json_columns_into_text_and_back(transactional_db):
+    """0006: `json` and `jsonb` columns become `text`, the values unchanged; undone, each
+    takes its type again."""
+    from importlib import import_module
+
+    step = import_module("trellis.directory.migrations.0006_json_kept_as_text")
+    editor = type("Editor", (), {"connection": connection})()
+    organization = Organization.objects.create(
+        hsds_id="o", record={"id": "o"}, parts={"phones": [{"id": "p"}]}, digest="", name="O"
+    )
+    Service.objects.create(
+        hsds_id="s",
+        record={"id": "s"},
+        digest="",
+        organization=organization,
+        name="S",
+        languages=["en", "es"],
+    )
+    try:
+        step.as_before(None, editor)
+        before = _json_columns()
+        assert before["directory_service.record"] == "json"
+        assert before["directory_service.languages"] == "jsonb"
+        assert set(before.values()) == {"json", "jsonb"}
+        step.as_text(None, editor)
+        assert set(_json_columns().values()) == {"text"}
+        step.as_text(None, editor)  # again: nothing left to turn
+        assert Service.objects.get(hsds_id="s").languages == ["en", "es"]
+        assert Organization.objects.get(hsds_id="o").parts == {"phones": [{"id": "p"}]}
+    finally:
+        step.as_text(None, editor)
 
 
 @on_postgres
