@@ -409,35 +409,45 @@ def test_the_services_process_is_forked_before_any_thread_is_started(generated, 
     assert at_fork == [set()]
 
 
-def test_the_services_process_yields_the_cores_once_it_has_told_the_services(
+def test_the_services_process_yields_the_cores_once_it_has_told_the_services_and_handed_some(
     generated, monkeypatch, tmp_path
 ):
     """The forked process lowers its own priority once the importing process no longer
-    waits on it, after telling it the services; the importing process keeps its own."""
+    waits on it (it has told the services) and PostgreSQL has its first shares of services
+    (EARLY_SHARES of them); the importing process keeps its own."""
     said = tmp_path / "niced"  # written by whichever process lowers its priority
-    nice, told = csv_load.os.nice, csv_load._Forked.tell
+    nice, told, handed = csv_load.os.nice, csv_load._Forked.tell, csv_load._Forked.hand
     kinds: set[str] = set()  # what the forked process has told by then
+    shares: list[Any] = []  # and the shares of services it has handed
 
     def noted(increment: int) -> int:
         with said.open("a") as f:
-            f.write(f"{csv_load.os.getpid()} {increment} {sorted(kinds)}\n")
+            f.write(f"{csv_load.os.getpid()} {increment} {len(shares)} {sorted(kinds)}\n")
         return nice(increment)
 
     def telling(self: Any, item: Any) -> None:
         kinds.add(type(item).__name__)
         told(self, item)
 
+    def handing(self: Any, item: Any) -> None:
+        shares.append(item)
+        handed(self, item)
+
     monkeypatch.setattr(csv_load.os, "nice", noted)
     monkeypatch.setattr(csv_load._Forked, "tell", telling)
+    monkeypatch.setattr(csv_load._Forked, "hand", handing)
+    monkeypatch.setattr(csv_load, "SHARE", 70)  # 300 services: five shares
     seen = taken(monkeypatch)
     before = nice(0)
     import_path(generated)
     assert seen == [True]
     assert nice(0) == before
-    pid, increment, by_then = said.read_text().split(" ", 2)
+    pid, increment, by_then, told_then = said.read_text().split(" ", 3)
     assert int(pid) != csv_load.os.getpid()
     assert int(increment) == csv_load.NICE == 19
-    assert by_then.strip() == "['_Named', '_Parts']"
+    assert int(by_then) == csv_load.EARLY_SHARES == 2
+    assert told_then.strip() == "['_Named', '_Parts']"
+    assert Service.objects.count() == 300
 
 
 def test_splitting_the_parts_gives_a_kinds_share_as_owned_parts_gives_it():
