@@ -290,21 +290,24 @@ def _json_columns() -> dict[str, str]:
     return {f"{t}.{c}": found[t, c] for t, c in sorted(wanted)}
 
 
+def _stored(organization: dict[str, Any], **service: Any) -> Service:
+    """A service "s" of an organisation "o", stored through the ORM: the organisation's JSON
+    fields and the service's values as given."""
+    owner = Organization.objects.create(hsds_id="o", digest="", name="O", **organization)
+    return Service.objects.create(
+        hsds_id="s", record={"id": "s"}, digest="", organization=owner, name="S", **service
+    )
+
+
 @on_postgres
 def test_the_directory_json_is_kept_as_the_text_python_wrote_and_read_back_as_values():
     """RecordField: `text` on PostgreSQL, which takes the JSON without parsing it again."""
     columns = _json_columns()
     assert len(columns) == 13  # record and parts of four tables, a term's record, four lists
     assert set(columns.values()) == {"text"}
-    organization = Organization.objects.create(
-        hsds_id="o", record={"id": "o", "name": "Ö", "b": 1, "a": [1, 2]}, digest="", name="O"
-    )
-    Service.objects.create(
-        hsds_id="s",
-        record={"id": "s"},
-        digest="",
-        organization=organization,
-        name="S",
+    organization = {"id": "o", "name": "Ö", "b": 1, "a": [1, 2]}
+    _stored(
+        {"record": organization},
         categories=["com.housing"],
         schedules=[{"byday": "MO", "opens_at": "09:00"}],
     )
@@ -312,7 +315,7 @@ def test_the_directory_json_is_kept_as_the_text_python_wrote_and_read_back_as_va
     assert service.categories == ["com.housing"]
     assert service.languages == []
     assert service.schedules == [{"byday": "MO", "opens_at": "09:00"}]
-    assert Organization.objects.get(hsds_id="o").record == organization.record
+    assert Organization.objects.get(hsds_id="o").record == organization
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT record, record::json ->> 'name' FROM directory_organization WHERE hsds_id = 'o'"
@@ -331,17 +334,7 @@ def test_the_migration_turns_the_older_json_columns_into_text_and_back(transacti
 
     step = import_module("trellis.directory.migrations.0006_json_kept_as_text")
     editor = type("Editor", (), {"connection": connection})()
-    organization = Organization.objects.create(
-        hsds_id="o", record={"id": "o"}, parts={"phones": [{"id": "p"}]}, digest="", name="O"
-    )
-    Service.objects.create(
-        hsds_id="s",
-        record={"id": "s"},
-        digest="",
-        organization=organization,
-        name="S",
-        languages=["en", "es"],
-    )
+    _stored({"record": {"id": "o"}, "parts": {"phones": [{"id": "p"}]}}, languages=["en", "es"])
     try:
         step.as_before(None, editor)
         before = _json_columns()
