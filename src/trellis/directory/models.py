@@ -35,16 +35,11 @@ class RecordField(models.JSONField):
         return "text" if connection.vendor == "postgresql" else super().db_type(connection)
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
-        if connection.vendor != "postgresql":
-            return super().get_db_prep_value(value, connection, prepared)
+        # The text itself on every database, as SQLite is always sent it (not PostgreSQL's
+        # Jsonb); read back, the text is parsed as JSONField parses SQLite's.
         if not prepared:
             value = self.get_prep_value(value)
-        return json.dumps(value, cls=self.encoder)  # the text itself, as SQLite is sent
-
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        if value is None or not isinstance(value, str):
-            return value
-        return super().from_db_value(value, expression, connection)
+        return json.dumps(value, cls=self.encoder)
 
 
 class HsdsIdField(models.CharField):
