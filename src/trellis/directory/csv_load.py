@@ -152,7 +152,7 @@ def _load(found: Mapping[str, list[Table]], incoming: int, by: Any) -> Report:
     _lock()
     with (
         tempfile.TemporaryDirectory() as scratch,
-        _bulk(incoming) as rebuilds,
+        _bulk(incoming, links_resolved=True) as rebuilds,
         _Writer(rebuilds) as writer,
     ):
         _Load(found, report, writer, _next_keys(), Path(scratch)).run()

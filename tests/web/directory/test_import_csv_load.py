@@ -389,6 +389,83 @@ def test_the_forked_process_tells_things_in_turn_and_a_stop_before_one_declines(
             child.told()  # it stopped before telling a second thing
 
 
+def _replication() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        return cursor.fetchone()[0]
+
+
+def test_where_the_role_may_the_keys_stay_unchecked_through_the_load_else_are_checked_again(
+    generated, monkeypatch
+):
+    """The fast path resolves every link itself and declines where one does not resolve (the
+    deliberate errors above, run as the tests' role, which may: the next test). Where the role may
+    set `session_replication_role`, the directory's foreign keys stay through the load and its
+    rows go unchecked by PostgreSQL; where it may not, they are dropped and checked again after
+    it. Either way the same rows are stored, every key is there and valid afterwards, and the
+    setting is back as it was before the import's audit entry is written."""
+    constraints = schema()
+    monkeypatch.setattr(importer, "BULK", 1)
+    seen = taken(monkeypatch)
+    during: list[Any] = []
+    run = csv_load._Load.run
+
+    def watched(self: Any) -> None:
+        during.append((schema()[0], _replication()))
+        run(self)
+
+    audited: list[str] = []
+    record = importer.audit.record
+
+    def recording(*args: Any, **kw: Any) -> Any:
+        audited.append(_replication())
+        return record(*args, **kw)
+
+    monkeypatch.setattr(csv_load._Load, "run", watched)
+    monkeypatch.setattr(importer.audit, "record", recording)
+    results = []
+    for may in (True, False):
+        monkeypatch.setattr(importer, "_may_leave_keys_unchecked", lambda cursor, may=may: may)
+        import_path(generated)
+        results.append(stored())
+        assert schema() == constraints
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"
+                " AND conrelid::regclass::text LIKE 'directory%%'"
+            )
+            assert cursor.fetchone() == (0,)
+        wipe()
+    assert seen == [True, True]
+    (kept, unchecked), (dropped, checked) = during
+    assert (kept, unchecked) == (constraints[0], "replica")
+    assert checked == "origin"
+    loaded = {m._meta.db_table for m in MODELS if m is not Term}
+    assert {c[1] for c in constraints[0]} - {c[1] for c in dropped} == {
+        name
+        for table, name, definition in constraints[0]
+        if table in loaded and "FOREIGN KEY" in definition
+    }
+    assert audited == ["origin", "origin"]
+    assert _replication() == "origin"
+    assert results[0] == results[1]
+    assert results[0]["rows"]["pairings"]
+
+
+def test_the_role_may_leave_keys_unchecked_as_a_superuser_or_where_granted_it():
+    with connection.cursor() as cursor:
+        assert importer._may_leave_keys_unchecked(cursor) is True  # the tests' role: postgres
+        cursor.execute("CREATE ROLE trellis_test_plain NOLOGIN")  # undone with the test
+        cursor.execute("SET LOCAL ROLE trellis_test_plain")
+        assert importer._may_leave_keys_unchecked(cursor) is False
+        cursor.execute("RESET ROLE")
+        if connection.pg_version >= 150000:
+            cursor.execute("GRANT SET ON PARAMETER session_replication_role TO trellis_test_plain")
+            cursor.execute("SET LOCAL ROLE trellis_test_plain")
+            assert importer._may_leave_keys_unchecked(cursor) is True
+            cursor.execute("RESET ROLE")
+
+
 def test_the_services_process_is_forked_before_any_thread_is_started(generated, monkeypatch):
     """A fork copies only the thread that calls it: a lock another thread held would stay
     held in the copy for ever."""
