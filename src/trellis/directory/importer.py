@@ -7,7 +7,8 @@ writes only the records that changed. On PostgreSQL new rows go in with COPY, th
 from the sequences beforehand; a large import into a directory it at least doubles rebuilds the
 indexes and checks the foreign keys once at the end (`_bulk`). A large HSDS 3.0 CSV package with
 nothing to report, into an empty directory, goes from its CSV rows to COPY without a Directory
-in between (`csv_load.py`), storing the same rows.
+in between (`csv_load.py`), storing the same rows; having resolved every link itself, it leaves
+its rows' keys unchecked by PostgreSQL where the role may.
 """
 
 from __future__ import annotations
