@@ -280,6 +280,7 @@ def test_a_failure_while_copying_stores_nothing_and_restores_the_schema(generate
         import_path(generated)
     assert not any(m.objects.exists() for m in MODELS)
     assert schema() == before
+    assert _replication() == "origin", "the keys' triggers fire again after the rollback"
 
 
 def _with(generated: Path, folder: Path, file: str, old: str, new: str) -> Path:
