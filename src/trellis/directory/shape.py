@@ -38,10 +38,14 @@ class Row:
     columns: dict[str, Any] = field(default_factory=dict)
     links: dict[str, str | None] = field(default_factory=dict)  # fk name -> HSDS id
     derived: bool = False
-    _texts: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # The JSON made by `json`, where it has been: none on the fast path (csv_load), which
+    # makes each row's JSON as it sends it, so its million rows hold no dict for it.
+    _texts: dict[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     def json(self, name: str) -> bytes:
         """`record` or `parts` as JSON, made once: the digest and the COPY both use it."""
+        if self._texts is None:
+            self._texts = {}
         cached = self._texts.get(name)
         if cached is None:
             # Kept as a copy of its own size: orjson's result keeps the heap block it was
